@@ -1,0 +1,168 @@
+package relay
+
+import (
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// connLimiter counts open connections in total and per client address.
+type connLimiter struct {
+	mu    sync.Mutex
+	total int
+	perIP map[netip.Addr]int
+}
+
+func (l *connLimiter) acquire(ip netip.Addr, maxTotal, maxIP int) (ok bool, reason string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.total >= maxTotal {
+		return false, "Too many connections, try again later"
+	}
+	if l.perIP[ip] >= maxIP {
+		return false, "Too many connections from your address, try again later"
+	}
+	l.total++
+	l.perIP[ip]++
+	return true, ""
+}
+
+func (l *connLimiter) release(ip netip.Addr) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.total--
+	if l.perIP[ip] <= 1 {
+		delete(l.perIP, ip)
+	} else {
+		l.perIP[ip]--
+	}
+}
+
+// limitedListener refuses connections over the limits with a 421 before
+// go-smtp sees them, so an overloaded relay costs a refused client almost
+// nothing.
+type limitedListener struct {
+	net.Listener
+	r     *Relay
+	plain bool // only trusted networks may connect
+}
+
+func (l *limitedListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		ip := addrOf(c.RemoteAddr())
+		rt := l.r.runtime()
+		if l.plain && !rt.Config.Trusted(ip) {
+			l.r.metrics.refused.WithLabelValues("untrusted").Inc()
+			refuse(c, "554 5.7.1 This listener serves trusted networks only\r\n")
+			continue
+		}
+		lim := rt.Config.Limits
+		if ok, reason := l.r.conns.acquire(ip, lim.MaxConnections, lim.MaxConnectionsIP); !ok {
+			l.r.metrics.refused.WithLabelValues("limit").Inc()
+			refuse(c, "421 4.7.0 "+reason+"\r\n")
+			continue
+		}
+		return &limitedConn{Conn: c, release: func() { l.r.conns.release(ip) }}, nil
+	}
+}
+
+func refuse(c net.Conn, reply string) {
+	go func() {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		c.Write([]byte(reply))
+		c.Close()
+	}()
+}
+
+type limitedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *limitedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
+}
+
+func addrOf(a net.Addr) netip.Addr {
+	if ta, ok := a.(*net.TCPAddr); ok {
+		ip, _ := netip.AddrFromSlice(ta.IP)
+		return ip.Unmap()
+	}
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
+}
+
+// lockout counts AUTH failures per key (client address or login) in a
+// sliding window and refuses further attempts for a while once a key
+// passes its limit: a password-guessing client gets nothing from the
+// upstream, and the upstream's own lockout is not tripped by us.
+type lockout struct {
+	mu      sync.Mutex
+	entries map[string]*lockEntry
+}
+
+type lockEntry struct {
+	fails  int
+	first  time.Time
+	locked time.Time
+}
+
+func (l *lockout) locked(key string, now time.Time, window time.Duration) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := l.entries[key]
+	if e == nil {
+		return false
+	}
+	if !e.locked.IsZero() && now.Sub(e.locked) < window {
+		return true
+	}
+	if now.Sub(e.first) >= window {
+		delete(l.entries, key)
+	}
+	return false
+}
+
+// fail records a failure and reports whether the key is now locked.
+func (l *lockout) fail(key string, now time.Time, window time.Duration, max int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := l.entries[key]
+	if e == nil || now.Sub(e.first) >= window {
+		e = &lockEntry{first: now}
+		l.entries[key] = e
+	}
+	e.fails++
+	if e.fails >= max {
+		e.locked = now
+		return true
+	}
+	return false
+}
+
+func (l *lockout) succeed(key string) {
+	l.mu.Lock()
+	delete(l.entries, key)
+	l.mu.Unlock()
+}
+
+// sweep forgets expired entries so the map does not grow without bound.
+func (l *lockout) sweep(now time.Time, window time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, e := range l.entries {
+		if now.Sub(e.first) >= window && (e.locked.IsZero() || now.Sub(e.locked) >= window) {
+			delete(l.entries, k)
+		}
+	}
+}

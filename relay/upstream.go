@@ -1,0 +1,207 @@
+package relay
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"mailaudit/config"
+)
+
+// upstream is one SMTP client session to the route's server.
+type upstream struct {
+	route  *config.Route
+	c      *smtp.Client
+	conn   net.Conn
+	idleAt time.Time
+	// dirty means a transaction was started and not finished cleanly; such
+	// a session is never handed to another client.
+	dirty bool
+}
+
+// dialUpstream opens a session to the route's server: TCP, greeting, EHLO
+// and STARTTLS or implicit TLS as the route says.
+func dialUpstream(ctx context.Context, r *config.Route, helo string) (*upstream, error) {
+	d := net.Dialer{Timeout: r.DialTimeout.D()}
+	host, _, _ := net.SplitHostPort(r.Addr)
+	tlsConf := &tls.Config{
+		ServerName:         host,
+		InsecureSkipVerify: r.InsecureSkipVerify, //nolint:gosec // operator's explicit choice for a private upstream
+		MinVersion:         tls.VersionTLS12,
+	}
+	if r.TLSServerName != "" {
+		tlsConf.ServerName = r.TLSServerName
+	}
+	conn, err := d.DialContext(ctx, "tcp", r.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("dial upstream %s: %w", r.Addr, err)
+	}
+	raw := conn // abort resets this one, under any TLS layer
+	if r.TLSMode == "implicit" {
+		tc := tls.Client(conn, tlsConf)
+		tc.SetDeadline(time.Now().Add(r.CommandTimeout.D()))
+		if err := tc.HandshakeContext(ctx); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("upstream %s: TLS handshake: %w", r.Addr, err)
+		}
+		tc.SetDeadline(time.Time{})
+		conn = tc
+	}
+	conn.SetDeadline(time.Now().Add(r.CommandTimeout.D()))
+	var c *smtp.Client
+	if r.TLSMode == "starttls" {
+		// go-smtp only exposes STARTTLS through this constructor; its first
+		// EHLO says "localhost", the one after TLS (which counts) says helo.
+		c, err = smtp.NewClientStartTLS(conn, tlsConf)
+		if err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("upstream %s: STARTTLS: %w", r.Addr, err)
+		}
+	} else {
+		c = smtp.NewClient(conn)
+	}
+	c.CommandTimeout = r.CommandTimeout.D()
+	c.SubmissionTimeout = r.SubmissionTimeout.D()
+	if err := c.Hello(helo); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("upstream %s: EHLO: %w", r.Addr, err)
+	}
+	conn.SetDeadline(time.Time{})
+	return &upstream{route: r, c: c, conn: raw}, nil
+}
+
+// close ends the session politely when it is clean, abruptly when not.
+func (u *upstream) close() {
+	if u.dirty {
+		u.abort()
+		return
+	}
+	u.conn.SetDeadline(time.Now().Add(2 * time.Second))
+	u.c.Quit()
+	u.c.Close()
+}
+
+// abort drops the TCP connection. In the middle of DATA this is the only
+// way SMTP has to cancel a message: without the final dot the server must
+// discard what it got (RFC 5321 section 4.1.1.4).
+func (u *upstream) abort() {
+	if tc, ok := u.conn.(*net.TCPConn); ok {
+		// Reset rather than FIN, so the server sees an abort at once.
+		tc.SetLinger(0)
+	}
+	u.conn.Close()
+}
+
+// pool keeps idle upstream sessions of one route for unauthenticated
+// clients from trusted networks (an MTA in front, or a load test). An
+// authenticated session is bound to its login and is never pooled.
+type pool struct {
+	route   *config.Route
+	mu      sync.Mutex
+	idle    []*upstream
+	max     int
+	maxIdle time.Duration
+}
+
+func (p *pool) get() *upstream {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for len(p.idle) > 0 {
+		u := p.idle[len(p.idle)-1]
+		p.idle = p.idle[:len(p.idle)-1]
+		if time.Since(u.idleAt) < p.maxIdle {
+			return u
+		}
+		go u.close()
+	}
+	return nil
+}
+
+func (p *pool) put(u *upstream) {
+	if u.dirty {
+		u.abort()
+		return
+	}
+	u.idleAt = time.Now()
+	p.mu.Lock()
+	if len(p.idle) < p.max {
+		p.idle = append(p.idle, u)
+		u = nil
+	}
+	p.mu.Unlock()
+	if u != nil {
+		u.close()
+	}
+}
+
+func (p *pool) closeAll() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.mu.Unlock()
+	for _, u := range idle {
+		u.close()
+	}
+}
+
+// isNetErr tells a broken connection from an SMTP reply.
+func isNetErr(err error) bool {
+	var se *smtp.SMTPError
+	return err != nil && !errors.As(err, &se)
+}
+
+// upstreamReply turns what the upstream said into what the client hears.
+// An SMTP reply passes through with its own code; anything else (a broken
+// connection, a timeout) becomes a temporary failure so the client retries.
+func upstreamReply(err error, what string) *smtp.SMTPError {
+	var se *smtp.SMTPError
+	if errors.As(err, &se) {
+		return se
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 4, 2}, Message: "Upstream timed out during " + what + ", try again later"}
+	}
+	return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 4, 1}, Message: "Upstream unavailable during " + what + ", try again later"}
+}
+
+// okReply makes a 2xx reply from the upstream's final answer, so the client
+// sees the upstream's own queue id.
+func okReply(text string) *smtp.SMTPError {
+	code := smtp.EnhancedCode{2, 0, 0}
+	if first, rest, ok := strings.Cut(text, " "); ok {
+		if ec, ok := parseEnhanced(first); ok {
+			code, text = ec, rest
+		}
+	}
+	return &smtp.SMTPError{Code: 250, EnhancedCode: code, Message: text}
+}
+
+func parseEnhanced(s string) (smtp.EnhancedCode, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return smtp.EnhancedCode{}, false
+	}
+	var ec smtp.EnhancedCode
+	for i, p := range parts {
+		n := 0
+		if p == "" || len(p) > 3 {
+			return ec, false
+		}
+		for _, ch := range p {
+			if ch < '0' || ch > '9' {
+				return ec, false
+			}
+			n = n*10 + int(ch-'0')
+		}
+		ec[i] = n
+	}
+	return ec, ec[0] >= 2 && ec[0] <= 5
+}
