@@ -599,7 +599,7 @@ s.sendmail(%q, ["b@tphcm.gov.vn"], open(%q, "rb").read()); s.quit()`, host, port
 				want = append(append([]byte(nil), msg...), '\r', '\n')
 			}
 			if got[len(got)-1].Hash != hash(want) {
-					t.Fatalf("upstream got different bytes from %s:\n%q", cl.name, got[len(got)-1].Data[:200])
+				t.Fatalf("upstream got different bytes from %s:\n%q", cl.name, got[len(got)-1].Data[:200])
 			}
 		})
 	}

@@ -1,0 +1,270 @@
+package policy
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"mailaudit/classify"
+)
+
+// Engine applies one configuration and one roster. It is immutable after New
+// and safe for concurrent use; the relay reloads by building a new Engine and
+// swapping it in, keeping the old one when New fails.
+type Engine struct {
+	mode       string
+	city       domainSet
+	personal   domainSet
+	deptDomain domainSet
+	deptAddr   map[string]bool
+	mandated   map[string]bool
+	actions    map[string]string // an entry for every finding
+	roster     *Roster
+}
+
+// New validates cfg, loads the roster it names and returns an Engine. Errors
+// name the configuration key; roster errors carry file:line for every bad
+// line (see RosterError).
+func New(cfg Config) (*Engine, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Engine{
+		mode:     ModeMonitor,
+		city:     normalizeDomains(cfg.CityDomains, DefaultCityDomains()),
+		personal: normalizeDomains(cfg.PersonalDomains, DefaultPersonalDomains()),
+		deptAddr: map[string]bool{},
+		mandated: map[string]bool{},
+		actions:  DefaultActions(),
+	}
+	if cfg.Mode != "" {
+		e.mode = cfg.Mode
+	}
+	for _, a := range cfg.DepartmentAddresses {
+		a = strings.TrimSpace(a)
+		if dom, ok := strings.CutPrefix(a, "@"); ok {
+			e.deptDomain = append(e.deptDomain, normalizeDomain(dom))
+		} else {
+			e.deptAddr[normalizeAddress(a)] = true
+		}
+	}
+	mandated := cfg.Mandated
+	if len(mandated) == 0 {
+		mandated = DefaultMandated()
+	}
+	for _, t := range mandated {
+		e.mandated[t] = true
+	}
+	for f, a := range cfg.Actions {
+		e.actions[f] = a
+	}
+	if cfg.Roster != "" {
+		var divisions []string
+		for _, d := range cfg.Divisions {
+			divisions = append(divisions, normalizeName(d))
+		}
+		r, err := loadRoster(cfg.Roster, rosterRules{city: e.city, divisions: divisions})
+		if err != nil {
+			return nil, fmt.Errorf("policy.roster: %w", err)
+		}
+		e.roster = r
+	}
+	return e, nil
+}
+
+// Mode returns "monitor" or "enforce".
+func (e *Engine) Mode() string { return e.mode }
+
+// Action returns the configured action of a finding ("" for an unknown id).
+// The relay uses it for weak_password, which it detects itself.
+func (e *Engine) Action(finding string) string { return e.actions[finding] }
+
+// Roster returns the loaded roster; it is empty (not nil) when none is
+// configured.
+func (e *Engine) Roster() *Roster {
+	if e.roster == nil {
+		return &Roster{}
+	}
+	return e.roster
+}
+
+// Input is what the relay knows about one message at end of data.
+type Input struct {
+	AuthUser   string // login used for AUTH; "" when relayed from a trusted network
+	MailFrom   string // envelope reverse-path; "" or "<>" for the null sender
+	HeaderFrom string
+	RcptTo     []string
+	Verdict    *classify.Verdict // nil when the message could not be classified
+	// Time is when the message arrived; it decides whether a roster entry is
+	// active. Zero means now.
+	Time time.Time
+}
+
+// Decision is what the policy says about one message.
+type Decision struct {
+	Flags    []string // finding ids, sorted; nil when none
+	Reject   bool     // enforce mode and some finding's action is reject
+	Reply    Reply    // set when Reject
+	Tag      string   // findings whose action is tag, "; "-separated, for a header upstream
+	StaffID  string   // the sender's roster entry, "" when unknown
+	Division string
+}
+
+// Reply is an SMTP reply. Text and TextASCII say the same thing, Vietnamese
+// first then English; lines are separated by "\n" (go-smtp turns them into a
+// multi-line reply) and each line stays well under SMTP's 512-octet limit.
+// Use Text when the client announced SMTPUTF8, TextASCII (Vietnamese without
+// diacritics) otherwise.
+type Reply struct {
+	Code      int
+	Enhanced  string
+	Text      string
+	TextASCII string
+}
+
+// Evaluate applies the policy to one message. It never fails: a missing
+// verdict or sender only means fewer findings.
+func (e *Engine) Evaluate(in Input) Decision {
+	at := in.Time
+	if at.IsZero() {
+		at = time.Now()
+	}
+	var d Decision
+	var ctx replyContext
+	found := map[string]bool{}
+
+	sender := firstAddress(in.AuthUser, in.MailFrom, in.HeaderFrom)
+	staff, _, known := e.roster.lookup(sender)
+	if known {
+		d.StaffID, d.Division = staff.ID, staff.Division
+		ctx.senderCity = staff.CityAddress
+	}
+	ctx.sender = sender
+	ctx.cityDomain = e.city[0]
+	if e.roster.Len() > 0 && sender != "" && !(known && staff.ActiveAt(at)) {
+		found[FindingUnknownSender] = true
+	}
+	senderCity := e.city.match(domainOf(sender))
+
+	if v := in.Verdict; v != nil {
+		ctx.docType = v.Type
+		switch v.Secrecy {
+		case "mat", "toi_mat", "tuyet_mat":
+			found[FindingSecretDocument] = true
+			ctx.secrecy = v.Secrecy
+		}
+		if v.Type == typePersonal && senderCity {
+			found[FindingPersonalUse] = true
+		}
+		if e.mandated[v.Type] {
+			if sender != "" && !senderCity {
+				found[FindingBypassPersonalSender] = true
+			}
+			ctx.badRcpt, ctx.rcptCity = e.personalRecipients(in.RcptTo, v.Audience)
+			if len(ctx.badRcpt) > 0 {
+				found[FindingBypassPersonalRecipient] = true
+			}
+			if !known {
+				// Naming colleagues' city addresses to an unknown sender would
+				// let anyone with a routed account probe the roster.
+				ctx.rcptCity = nil
+			}
+		}
+	}
+
+	var reject, tag []string
+	for _, f := range Findings() { // sorted, so Flags and Tag are stable
+		if !found[f] {
+			continue
+		}
+		d.Flags = append(d.Flags, f)
+		switch e.actions[f] {
+		case ActionTag:
+			tag = append(tag, f)
+		case ActionReject:
+			if e.mode == ModeEnforce {
+				reject = append(reject, f)
+			}
+		}
+	}
+	d.Tag = strings.Join(tag, "; ")
+	if len(reject) > 0 {
+		d.Reject = true
+		d.Reply = buildReply(550, "5.7.1", reject, ctx)
+	}
+	return d
+}
+
+// personalRecipients returns the envelope recipients that make a mandated
+// document a bypass, and the city addresses of the roster members they
+// belong to (for the reply's advice).
+func (e *Engine) personalRecipients(rcpts []string, audience string) (bad, city []string) {
+	addrs := make([]string, 0, len(rcpts))
+	for _, r := range rcpts {
+		if a := normalizeAddress(r); a != "" && !slices.Contains(addrs, a) {
+			addrs = append(addrs, a)
+		}
+	}
+	internal := audience == "so" || audience == "noi_bo"
+	if !internal && (audience == "" || audience == "unknown") {
+		// The classifier did not know the audience, but a copy to the Sở
+		// makes the document one for the Department.
+		internal = slices.ContainsFunc(addrs, e.isDepartment)
+	}
+	for _, a := range addrs {
+		staff, personal, known := e.roster.lookup(a)
+		switch {
+		case known && personal:
+			bad = append(bad, a)
+			if !slices.Contains(city, staff.CityAddress) {
+				city = append(city, staff.CityAddress)
+			}
+		case internal && e.personal.match(domainOf(a)):
+			bad = append(bad, a)
+		}
+	}
+	return bad, city
+}
+
+func (e *Engine) isDepartment(addr string) bool {
+	return e.deptAddr[addr] || e.deptDomain.match(domainOf(addr))
+}
+
+// EvaluateAuth turns the relay's WeakPassword verdict for a login into a
+// Decision, so that weak_password follows the same action table as the other
+// findings. When it rejects (enforce mode, action reject), the reply is a 535
+// 5.7.8: clients then ask the user for the password again, which is what the
+// user must do after changing it.
+func (e *Engine) EvaluateAuth(user string, weak bool) Decision {
+	var d Decision
+	if s, _, ok := e.roster.lookup(normalizeAddress(user)); ok {
+		d.StaffID, d.Division = s.ID, s.Division
+	}
+	if !weak {
+		return d
+	}
+	d.Flags = []string{FindingWeakPassword}
+	switch e.actions[FindingWeakPassword] {
+	case ActionTag:
+		d.Tag = FindingWeakPassword
+	case ActionReject:
+		if e.mode == ModeEnforce {
+			d.Reject = true
+			d.Reply = buildReply(535, "5.7.8", []string{FindingWeakPassword}, replyContext{})
+		}
+	}
+	return d
+}
+
+// firstAddress returns the first candidate that is a well-formed address,
+// normalized. A bare login ("nva") or a null reverse-path falls through to
+// the next candidate instead of being judged as a non-city sender.
+func firstAddress(candidates ...string) string {
+	for _, c := range candidates {
+		if a := normalizeAddress(c); checkAddress(a) == nil {
+			return a
+		}
+	}
+	return ""
+}
