@@ -76,6 +76,11 @@ func New(cfg Config) (*Engine, error) {
 // Mode returns "monitor" or "enforce".
 func (e *Engine) Mode() string { return e.mode }
 
+// Mandated reports whether the notice requires documents of this type to
+// travel through the city system. The policy's list is the one source of
+// truth: the audit row's mandated column comes from here too.
+func (e *Engine) Mandated(typ string) bool { return e.mandated[typ] }
+
 // Action returns the configured action of a finding ("" for an unknown id).
 // The relay uses it for weak_password, which it detects itself.
 func (e *Engine) Action(finding string) string { return e.actions[finding] }

@@ -32,6 +32,7 @@ type MessageInfo struct {
 	MailFrom string
 	RcptTo   []string
 	ClientIP netip.Addr
+	UTF8     bool // the client said SMTPUTF8: replies may carry UTF-8 text
 }
 
 // Decision is the inspector's answer for one message.

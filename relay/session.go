@@ -50,6 +50,7 @@ type session struct {
 
 	msgs     int
 	mailFrom string
+	utf8     bool
 	rcpts    []string
 	started  time.Time
 	buf      spill
@@ -243,6 +244,7 @@ func (s *session) Mail(from string, opts *smtp.MailOptions) error {
 		return err
 	}
 	s.mailFrom = from
+	s.utf8 = opts != nil && opts.UTF8
 	return nil
 }
 
@@ -450,7 +452,7 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 		ev.Action = audit.ActionTempfailed
 		return errInternal
 	}
-	info := MessageInfo{AuthUser: s.user, MailFrom: s.mailFrom, RcptTo: ev.RcptTo, ClientIP: s.ip}
+	info := MessageInfo{AuthUser: s.user, MailFrom: s.mailFrom, RcptTo: ev.RcptTo, ClientIP: s.ip, UTF8: s.utf8}
 	ins := s.inspect(body, info, ev)
 	ev.RcptDomain = domains(ev.RcptTo)
 
