@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what mailaudit's demo and tests need on Debian 12, only where it
+# is missing: ClickHouse, real SMTP clients (swaks, curl, python3) and
+# Postfix's smtp-source/smtp-sink for load comparisons. Go itself must be
+# on PATH already.
+set -euo pipefail
+
+need=()
+have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
+have clickhouse-server || need+=(clickhouse-server)
+have clickhouse-client || need+=(clickhouse-client)
+have swaks || need+=(swaks)
+have curl || need+=(curl)
+have python3 || need+=(python3)
+have smtp-source || need+=(postfix)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "deps: installing ${need[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  # postfix asks how to configure itself unless told beforehand.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "deps: Go is not on PATH (install Go 1.26 or newer, e.g. /usr/local/go/bin)" >&2
+  exit 1
+fi

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 machine (with Go) to a running demo:
+# installs dependencies, starts the local ClickHouse, a stand-in upstream
+# (mailaudit sink, which keeps mail in .run/mail) and the relay with
+# configs/dev.yaml, then prints how to send a mail and see its audit row.
+# Ctrl-C stops the sink and the relay.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+bash scripts/clickhouse.sh
+mkdir -p .run/mail .run/spool
+go build -o .run/mailaudit ./cmd/mailaudit
+./.run/mailaudit check-config configs/dev.yaml
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+./.run/mailaudit sink --addr 127.0.0.1:2526 --dir .run/mail \
+  --users 'nguyen.van.a@tphcm.gov.vn:Demo#Pass2024,tran.thi.b@tphcm.gov.vn:short' > .run/sink.log 2>&1 &
+pids+=($!)
+./.run/mailaudit serve --config configs/dev.yaml 2> >(tee .run/relay.log >&2) &
+pids+=($!)
+for _ in $(seq 1 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break
+  sleep 0.1
+done
+
+cat <<'TXT'
+
+mailaudit is running:
+  relay       127.0.0.1:2587 (STARTTLS + AUTH), 127.0.0.1:2525 (plain, trusted loopback)
+  upstream    127.0.0.1:2526 (mailaudit sink; messages land in .run/mail)
+  audit       ClickHouse 127.0.0.1:9000, database mailaudit (spool in .run/spool)
+  metrics     http://127.0.0.1:9100/metrics
+
+Send an invitation through the relay, authenticating as a staff member:
+
+  swaks --server 127.0.0.1 --port 2587 --tls \
+        --auth-user nguyen.van.a@tphcm.gov.vn --auth-password 'Demo#Pass2024' \
+        --from nguyen.van.a@tphcm.gov.vn --to phong.hcth@tphcm.gov.vn \
+        --header 'Subject: [Giấy mời] Họp giao ban tuần 22' \
+        --body $'GIẤY MỜI\nSố: 12/GM-TTTL\nKính mời các phòng dự họp giao ban.'
+
+See its audit row (one row per message; FINAL hides replayed duplicates):
+
+  clickhouse-client -q "SELECT ts, auth_user, type, doc_number, flags, action, upstream_code
+                        FROM mailaudit.messages FINAL ORDER BY ts DESC LIMIT 5 FORMAT Vertical"
+
+Press Ctrl-C to stop.
+TXT
+wait

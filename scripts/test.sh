@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: what CI runs (.ci/run) and what a developer runs.
+# Installs missing dependencies first; every test that needs ClickHouse
+# starts its own private server (internal/chtest), so no service has to be
+# running beforehand.
+#   MAILAUDIT_BIG=1 scripts/test.sh   adds the long runs (10k-message audit,
+#                                     longer fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh
+
+echo "== gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+
+echo "== go vet"
+go vet ./...
+
+echo "== go test -race (relay, policy, audit spool)"
+go test -race -count=1 ./relay/... ./policy/... ./sink/... ./internal/saslogin/...
+
+echo "== go test (all packages)"
+go test -count=1 -timeout 40m ./...
+
+fuzztime=${MAILAUDIT_FUZZTIME:-10s}
+[ "${MAILAUDIT_BIG:-}" = 1 ] && fuzztime=${MAILAUDIT_FUZZTIME:-5m}
+echo "== fuzzing, $fuzztime per target"
+for pkg in $(go list ./...); do
+  dir=$(go list -f '{{.Dir}}' "$pkg")
+  for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
+    echo "-- $pkg $target"
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/mailaudit-fuzz.log 2>&1 || { cat /tmp/mailaudit-fuzz.log; exit 1; }
+  done
+done
+echo "== all tests passed"
