@@ -1,0 +1,373 @@
+package classify
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// typedSignal is a signal that speaks for one type.
+type typedSignal struct {
+	typ string
+	sig Signal
+}
+
+// docInfo is what the line scan learns about one unit.
+type docInfo struct {
+	u          *unit
+	motto      bool
+	number     SoKyHieu
+	hasNumber  bool // a labelled "Số: …" number
+	loose      SoKyHieu
+	hasLoose   bool
+	numWhere   string
+	heading    string // type of the first heading
+	headUpper  bool
+	vv         bool
+	kinhGui    bool
+	kinhText   string // folded addressee text (Kính gửi and its dash lines)
+	noiNhan    bool
+	noiText    string // folded Nơi nhận lines
+	luu        bool
+	signer     bool
+	endMark    bool
+	draft      bool
+	secrecy    string
+	secWhere   string
+	urgency    string
+	urgWhere   string
+	mailSecret string
+	opening    string // type named by the first line of an informal text
+	sigs       []typedSignal
+	score      map[string]float64
+}
+
+func (d *docInfo) add(typ string, w float64, where, what string) {
+	if d.score == nil {
+		d.score = map[string]float64{}
+	}
+	d.score[typ] += w
+	d.sigs = append(d.sigs, typedSignal{typ, Signal{Where: where, What: what, Weight: w}})
+}
+
+// formal reports whether the unit is laid out as an ND 30 document rather
+// than carrying a document name in passing.
+func (d *docInfo) formal() bool {
+	return d.hasNumber || d.motto || (d.vv && d.kinhGui) ||
+		(d.heading != "" && d.headUpper && (d.noiNhan || d.signer || d.luu))
+}
+
+func (d *docInfo) best() (string, float64) {
+	bt, bs := "", 0.0
+	for t, s := range d.score {
+		if s > bs || (s == bs && t < bt) {
+			bt, bs = t, s
+		}
+	}
+	return bt, bs
+}
+
+// scanner holds reusable buffers for the line scan of one message.
+type scanner struct {
+	r    *rules
+	fbuf []byte
+}
+
+const maxStructLine = 320 // longer lines are prose: no heading, stamp or label
+
+// analyze scans the lines of every segment of u.
+func (s *scanner) analyze(u *unit) *docInfo {
+	d := &docInfo{u: u}
+	lineNo := 0
+	var capture *string // Kính gửi / Nơi nhận continuation
+	captureLeft := 0
+	for _, seg := range u.segs {
+		text := seg.text
+		for len(text) > 0 {
+			var line string
+			if k := strings.IndexByte(text, '\n'); k >= 0 {
+				line, text = text[:k], text[k+1:]
+			} else {
+				line, text = text, ""
+			}
+			line = trimLine(line)
+			if line == "" {
+				if capture != nil && captureLeft < 6 {
+					capture = nil
+				}
+				continue
+			}
+			lineNo++
+			if len(line) > maxStructLine {
+				capture = nil
+				if strings.HasSuffix(line, "./.") {
+					d.endMark = true
+				}
+				continue
+			}
+			if capture != nil {
+				if captureLeft > 0 && (line[0] == '-' || line[0] == '+' || strings.HasPrefix(line, "•") || captureLeft > 6) {
+					s.fbuf = appendFold(s.fbuf[:0], line)
+					*capture += " " + string(s.fbuf)
+					captureLeft--
+					continue
+				}
+				capture = nil
+			}
+			// Tab layouts put the agency block and the motto on one line.
+			for cellText := line; cellText != ""; {
+				var cell string
+				if k := strings.IndexByte(cellText, '\t'); k >= 0 {
+					cell, cellText = strings.TrimSpace(cellText[:k]), cellText[k+1:]
+				} else {
+					cell, cellText = strings.TrimSpace(cellText), ""
+				}
+				if cell == "" {
+					continue
+				}
+				if c := s.cell(d, seg.where, cell, lineNo); c != nil {
+					capture, captureLeft = c, 8
+				}
+			}
+			if strings.HasSuffix(line, "./.") {
+				d.endMark = true
+			}
+		}
+	}
+	// Informal documents: the opening line names the type.
+	return d
+}
+
+// cell examines one line or table cell. It returns a capture target when
+// the following dash lines continue it (Kính gửi, Nơi nhận).
+func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
+	r := s.r
+	s.fbuf = appendFold(s.fbuf[:0], cell)
+	f := string(trimFoldSpace(s.fbuf)) // one allocation per short line
+	if f == "" {
+		return nil
+	}
+	letters, upper := letterCase(cell)
+	if !d.motto {
+		for _, m := range r.motto {
+			if strings.Contains(f, m) {
+				d.motto = true
+			}
+		}
+	}
+	// Số ký hiệu.
+	if !d.hasNumber && (f[0] == 's' || strings.Contains(f, "so ")) {
+		if k, ok := findSoKyHieu(cell); ok {
+			d.number, d.hasNumber, d.numWhere = k, true, where
+			d.addNumber(r, k, where, false)
+		}
+	}
+	if !d.hasNumber && !d.hasLoose && strings.IndexByte(cell, '/') >= 0 {
+		if k, ok := findLooseNumber(cell); ok {
+			d.loose, d.hasLoose = k, true
+		}
+	}
+	// Stamps: short capital cells only.
+	if upper && letters >= 3 && len(cell) <= 40 {
+		stamp := strings.Trim(cell, "[]()*\"'“”-–:. ")
+		// PDF text layers sometimes carry one stray glyph after a run
+		// (font-subset switches); a stamp plus one letter is still a stamp.
+		if _, ok := r.secrecy[toneKey(stamp)]; !ok && strings.Contains(where, ", page ") {
+			t := stamp
+			for k := 0; k < 2; k++ {
+				_, n := utf8.DecodeLastRuneInString(t)
+				if n == 0 || len(t) <= n {
+					break
+				}
+				t = t[:len(t)-n]
+				if _, ok := r.secrecy[toneKey(t)]; ok {
+					stamp = t
+					break
+				}
+			}
+		}
+		if fs := foldString(stamp); fs != "" {
+			key := ""
+			if lvl, ok := r.secrecy[toneKeyCached(&key, stamp)]; ok && rank(lvl, secrecyRank) > rank(d.secrecy, secrecyRank) {
+				d.secrecy, d.secWhere = lvl, where
+			}
+			if lvl, ok := r.urgency[toneKeyCached(&key, stamp)]; ok && rank(lvl, urgencyRank) > rank(d.urgency, urgencyRank) {
+				d.urgency, d.urgWhere = lvl, where
+			}
+			// "MẬT - KHẨN", "KHẨN, MẬT": combined stamps.
+			if strings.ContainsAny(stamp, "-,/") {
+				for _, part := range strings.FieldsFunc(stamp, func(r rune) bool { return r == '-' || r == ',' || r == '/' }) {
+					part = strings.TrimSpace(part)
+					if lvl, ok := r.secrecy[toneKey(part)]; ok && rank(lvl, secrecyRank) > rank(d.secrecy, secrecyRank) {
+						d.secrecy, d.secWhere = lvl, where
+					}
+					if lvl, ok := r.urgency[toneKey(part)]; ok && rank(lvl, urgencyRank) > rank(d.urgency, urgencyRank) {
+						d.urgency, d.urgWhere = lvl, where
+					}
+				}
+			}
+		}
+		if f == "du thao" {
+			d.draft = true
+		}
+	}
+	// Heading.
+	if d.heading == "" && letters >= 4 {
+		if typ, ok := r.headings[f]; ok {
+			d.setHeading(r, typ, upper, where, cell)
+		} else if upper && strings.Count(f, " ") < 14 {
+			// "LỊCH CÔNG TÁC TUẦN 22", "BÁO CÁO TÌNH HÌNH …": the heading
+			// starts the capital line.
+			sp := 0
+			for i := 0; i < len(f) && sp < r.headMaxW; i++ {
+				if f[i] == ' ' {
+					sp++
+					if typ, ok := r.headings[f[:i]]; ok {
+						d.setHeading(r, typ, upper, where, cell)
+						break
+					}
+				}
+			}
+		}
+	}
+	// V/v trích yếu.
+	if !d.vv && (strings.HasPrefix(cell, "V/v") || strings.HasPrefix(cell, "V/V") || strings.HasPrefix(cell, "v/v") || strings.HasPrefix(f, "ve viec ")) {
+		d.vv = true
+	}
+	switch {
+	case strings.HasPrefix(f, "kinh gui"):
+		if i := strings.IndexByte(cell, ':'); i >= 0 && i < 16 {
+			if !d.kinhGui {
+				d.kinhGui = true
+				d.kinhText = strings.TrimSpace(f[len("kinh gui"):])
+				return &d.kinhText
+			}
+		}
+	case strings.HasPrefix(f, "noi nhan"):
+		if !d.noiNhan {
+			d.noiNhan = true
+			d.noiText = strings.TrimSpace(f[len("noi nhan"):])
+			return &d.noiText
+		}
+	case strings.HasPrefix(f, "luu vt"), strings.HasPrefix(f, "luu van thu"):
+		d.luu = true
+	}
+	if upper && !d.signer {
+		for _, p := range r.signers {
+			if strings.HasPrefix(cell, p) {
+				d.signer = true
+				break
+			}
+		}
+	}
+	if lineNo <= 3 && d.opening == "" && !upper {
+		for _, n := range r.names {
+			if strings.HasPrefix(f, n.folded) && (len(f) == len(n.folded) || f[len(n.folded)] == ' ') {
+				d.opening = n.typ
+				break
+			}
+		}
+	}
+	if d.mailSecret == "" && lineNo <= 12 {
+		for _, p := range r.mailSecret {
+			if strings.Contains(f, p.phrase) {
+				d.mailSecret = p.level
+			}
+		}
+	}
+	return nil
+}
+
+func toneKeyCached(k *string, s string) string {
+	if *k == "" {
+		*k = toneKey(s)
+	}
+	return *k
+}
+
+func (d *docInfo) setHeading(r *rules, typ string, upper bool, where, cell string) {
+	d.heading, d.headUpper = typ, upper
+	w := r.w.HeadingPlain
+	if upper {
+		w = r.w.Heading
+		if d.motto {
+			w += r.w.MottoBonus
+		}
+	}
+	d.add(typ, w, where, "heading "+clip(cell, 60))
+}
+
+// addNumber scores a số ký hiệu: a type abbreviation, or an issuer first
+// (an official letter).
+func (d *docInfo) addNumber(r *rules, k SoKyHieu, where string, loose bool) {
+	typ, isType := numberType(r, k)
+	w := r.w.NumberType
+	if !isType {
+		w = r.w.NumberIssuer
+	}
+	if loose {
+		w /= 2
+	}
+	d.add(typ, w, where, "số ký hiệu "+k.Text)
+}
+
+// numberType maps a số ký hiệu to a type: the first code segment is a type
+// abbreviation (exact case first, then folded), else it is an issuer and
+// the document is a công văn.
+func numberType(r *rules, k SoKyHieu) (string, bool) {
+	code := k.Code()
+	if t, ok := r.abbrev[code]; ok {
+		return t, true
+	}
+	if t, ok := r.abbrevCI[strings.ToUpper(foldString(code))]; ok {
+		return t, true
+	}
+	return typeCongVan, false
+}
+
+var (
+	secrecyRank = []string{"none", "mat", "toi_mat", "tuyet_mat"}
+	urgencyRank = []string{"none", "khan", "thuong_khan", "hoa_toc"}
+)
+
+func rank(v string, order []string) int {
+	for i, x := range order {
+		if x == v {
+			return i
+		}
+	}
+	return 0
+}
+
+// trimLine drops surrounding spaces and the quote marks of replies.
+func trimLine(s string) string {
+	s = strings.TrimSpace(s)
+	for len(s) > 0 && s[0] == '>' {
+		s = strings.TrimSpace(s[1:])
+	}
+	s = strings.TrimPrefix(s, "\u00a0")
+	return strings.TrimRight(s, " \t\r\u00a0")
+}
+
+func trimFoldSpace(b []byte) []byte {
+	for len(b) > 0 && b[0] == ' ' {
+		b = b[1:]
+	}
+	for len(b) > 0 && b[len(b)-1] == ' ' {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	i := 0
+	for k := range s {
+		if i == n {
+			return s[:k] + "…"
+		}
+		i++
+	}
+	return s
+}

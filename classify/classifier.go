@@ -1,0 +1,650 @@
+package classify
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/mail"
+)
+
+// Classifier labels messages with the document types of the taxonomy. It
+// is immutable after New and safe for concurrent use.
+type Classifier struct {
+	cfg   Config
+	lim   Limits
+	rules *rules
+}
+
+// New loads and validates the rules and limits.
+func New(cfg Config) (*Classifier, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := loadRules(cfg.Rules)
+	if err != nil {
+		return nil, err
+	}
+	return &Classifier{cfg: cfg, lim: cfg.Limits.withDefaults(), rules: r}, nil
+}
+
+// Mandated reports whether the rules require documents of type typ to
+// travel through the city mail system.
+func (c *Classifier) Mandated(typ string) bool { return c.rules.mandated[typ] }
+
+// Classify reads one message and returns its verdict. It never panics:
+// a panic in a parser becomes an error in the verdict, and limits stop
+// reading without failing the message.
+func (c *Classifier) Classify(ctx context.Context, r io.Reader, env Envelope) (v Verdict) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	w := &walker{c: c, lim: c.lim, ctx: ctx, deadline: time.Now().Add(c.lim.Timeout)}
+	w.body = &unit{where: "body", att: -1}
+	defer func() {
+		if p := recover(); p != nil {
+			w.addErr(fmt.Sprintf("panic: %v", p))
+			v = c.fallback(w, env)
+		}
+	}()
+	w.walkMessage(r, 0, w.body, true)
+	return c.decide(w, env)
+}
+
+// fallback is the verdict after an internal failure.
+func (c *Classifier) fallback(w *walker, env Envelope) Verdict {
+	return Verdict{
+		Type: typeUnknown, Confidence: 0, Secrecy: "none", Urgency: "none", Audience: "unknown",
+		Mandated: c.Mandated(typeUnknown), Attachments: w.atts, Signals: []Signal{}, Errors: w.errs,
+		Headers: headersOf(w),
+	}
+}
+
+// headersOf decodes the top-level header fields the audit row needs.
+func headersOf(w *walker) Headers {
+	h := mail.Header{Header: message.Header{Header: w.header}}
+	var out Headers
+	out.From = firstAddr(h, "From")
+	out.To = addrs(h, "To")
+	out.Cc = addrs(h, "Cc")
+	out.Subject = decodeHeaderText(strings.TrimSpace(w.header.Get("Subject")))
+	out.MessageID = strings.Trim(strings.TrimSpace(w.header.Get("Message-Id")), "<>")
+	return out
+}
+
+func firstAddr(h mail.Header, key string) string {
+	a := addrs(h, key)
+	if len(a) == 0 {
+		return ""
+	}
+	return a[0]
+}
+
+// addrs returns the addr-specs of an address field. When the field does
+// not parse (mail in the wild), addr-specs are picked out by hand.
+func addrs(h mail.Header, key string) []string {
+	raw := h.Get(key)
+	if raw == "" {
+		return nil
+	}
+	list, err := h.AddressList(key)
+	var out []string
+	if err == nil {
+		for _, a := range list {
+			if a.Address != "" {
+				out = append(out, strings.ToLower(a.Address))
+			}
+		}
+		return out
+	}
+	for _, f := range strings.FieldsFunc(raw, func(r rune) bool {
+		return r == ',' || r == ';' || r == ' ' || r == '<' || r == '>' || r == '"' || r == '\t'
+	}) {
+		if strings.Count(f, "@") == 1 && !strings.HasPrefix(f, "@") && !strings.HasSuffix(f, "@") {
+			out = append(out, strings.ToLower(f))
+		}
+	}
+	return out
+}
+
+// stripSubjectPrefixes removes reply/forward prefixes ("RE:", "Fwd:",
+// "TL:", "Chuyển tiếp:") and returns the rest.
+func stripSubjectPrefixes(f string) string {
+	for {
+		changed := false
+		for _, p := range []string{"re ", "fw ", "fwd ", "tl ", "tr ", "chuyen tiep ", "tra loi ", "aw ", "sv "} {
+			if strings.HasPrefix(f, p) {
+				f = f[len(p):]
+				changed = true
+			}
+		}
+		if !changed {
+			return f
+		}
+	}
+}
+
+func (c *Classifier) decide(w *walker, env Envelope) Verdict {
+	r := c.rules
+	v := Verdict{Secrecy: "none", Urgency: "none", Audience: "unknown", Signals: []Signal{}}
+	v.Headers = headersOf(w)
+	sc := &scanner{r: r}
+
+	subj := v.Headers.Subject
+	fsubj := stripSubjectPrefixes(foldString(subj))
+
+	// Per-unit analysis: body first, then attachments in order.
+	body := sc.analyze(w.body)
+	infos := []*docInfo{body}
+	for _, u := range w.units {
+		d := sc.analyze(u)
+		c.fileSignals(d, u.name)
+		infos = append(infos, d)
+	}
+
+	// Lexicon over subject, body opening and file names.
+	var lex [lexGroups]float64
+	var lexHits [lexGroups][]string
+	seen := map[string]bool{}
+	hit := func(e *lexEntry) {
+		if seen[e.phrase] {
+			return
+		}
+		seen[e.phrase] = true
+		lex[e.group]++
+		if len(lexHits[e.group]) < 6 {
+			lexHits[e.group] = append(lexHits[e.group], e.phrase)
+		}
+	}
+	buf := appendFold(nil, subj)
+	buf = append(buf, ' ')
+	n := 0
+	for _, s := range w.body.segs {
+		t := s.text
+		if len(t) > 3000-n {
+			t = t[:max(0, 3000-n)]
+		}
+		n += len(t)
+		buf = appendFold(buf, t)
+		buf = append(buf, ' ')
+	}
+	for _, u := range w.units {
+		buf = appendFold(buf, strings.TrimSuffix(u.name, path.Ext(u.name)))
+		buf = append(buf, ' ')
+	}
+	r.lex.scan(buf, hit)
+	words := strings.Count(string(buf), " ")
+
+	// Subject signals.
+	subjScore := map[string]float64{}
+	var subjSigs []typedSignal
+	addSubj := func(t string, wt float64, what string) {
+		subjScore[t] += wt
+		subjSigs = append(subjSigs, typedSignal{t, Signal{Where: "subject", What: what, Weight: wt}})
+	}
+	if t := nameAtStart(r, fsubj); t != "" {
+		addSubj(t, r.w.SubjectName, "subject names "+t)
+	} else if t := nameInTag(r, subj); t != "" {
+		addSubj(t, r.w.SubjectName, "subject tag "+t)
+	}
+	if k, ok := findLooseNumber(subj); ok {
+		t, _ := numberType(r, k)
+		addSubj(t, r.w.SubjectNumber, "số ký hiệu "+k.Text+" in subject")
+	}
+	if strings.HasPrefix(fsubj, "v v ") {
+		addSubj(typeCongVan, r.w.SubjectName/2, "subject V/v")
+	}
+
+	// Auto replies and test mail are not documents.
+	auto := w.auto
+	for _, p := range r.autoSubj {
+		if strings.HasPrefix(foldString(subj), p) {
+			auto = true
+		}
+	}
+
+	// Choose the main document among formal units.
+	var main *docInfo
+	mainType, mainScore := "", 0.0
+	for _, d := range infos {
+		if !d.formal() {
+			continue
+		}
+		t, s := d.best()
+		if t == "" {
+			continue
+		}
+		s += subjScore[t] / 2
+		if d.draft && !d.hasNumber {
+			s -= r.w.DraftPenalty
+		}
+		if s > mainScore {
+			main, mainType, mainScore = d, t, s
+		}
+	}
+	meeting := lex[lexMeeting] * r.w.Meeting
+	personal := lex[lexPersonal]*r.w.Personal - lex[lexWork]*r.w.Personal/2
+	subjBest, subjBestScore := bestOf(subjScore)
+
+	typ, why := "", []Signal{}
+	conf := 0.0
+	switch {
+	case auto:
+		typ, conf = typeUnknown, 0.9
+		why = append(why, Signal{Where: "subject", What: "automatic reply", Weight: 1})
+	case w.smime && main == nil:
+		typ, conf = typeUnknown, 0.8
+		why = append(why, Signal{Where: "body", What: "encrypted content", Weight: 1})
+	case main != nil && (main.hasNumber || meeting == 0 || mainType == typeGiayMoi):
+		typ = mainType
+		conf = confidence(mainScore, 0)
+		for _, s := range main.sigs {
+			if s.typ == typ {
+				why = append(why, s.sig)
+			}
+		}
+		for _, s := range subjSigs {
+			if s.typ == typ {
+				why = append(why, s.sig)
+			}
+		}
+	case personal >= r.w.PersonalThreshold:
+		typ, conf = typeCaNhan, confidence(personal, 0)
+		why = append(why, Signal{Where: "body", What: "personal: " + strings.Join(lexHits[lexPersonal], ", "), Weight: personal})
+	case meeting > 0:
+		typ, conf = typeTaiLieuHop, confidence(meeting+2, 0)
+		why = append(why, Signal{Where: "subject/body/file names", What: "meeting material: " + strings.Join(lexHits[lexMeeting], ", "), Weight: meeting})
+	default:
+		// Informal mail that presents itself as a document type, or a
+		// document whose only trace is a file name or a heading.
+		cands := map[string]float64{}
+		var sigs []typedSignal
+		for t, s := range subjScore {
+			cands[t] += s
+		}
+		sigs = append(sigs, subjSigs...)
+		for _, d := range infos {
+			for t, s := range d.score {
+				if d.draft && !d.hasNumber {
+					s -= r.w.DraftPenalty
+				}
+				cands[t] += s
+			}
+			sigs = append(sigs, d.sigs...)
+			if d.opening != "" {
+				cands[d.opening] += r.w.OpeningName
+				sigs = append(sigs, typedSignal{d.opening, Signal{Where: d.u.where, What: "opening names " + d.opening, Weight: r.w.OpeningName}})
+			}
+		}
+		t, s := bestOf(cands)
+		_ = subjBest
+		_ = subjBestScore
+		if s >= r.w.SubjectName-0.5 && t != "" {
+			typ, conf = t, confidence(s, 0)*0.8
+			for _, x := range sigs {
+				if x.typ == t {
+					why = append(why, x.sig)
+				}
+			}
+		} else if personal >= r.w.PersonalThreshold/2 && personal > 0 {
+			typ, conf = typeCaNhan, 0.5
+			why = append(why, Signal{Where: "body", What: "personal: " + strings.Join(lexHits[lexPersonal], ", "), Weight: personal})
+		} else if unreadableOnly(w, words) || isTestMail(r, fsubj, w) {
+			typ, conf = typeUnknown, 0.6
+			why = append(why, Signal{Where: "message", What: "no readable document content", Weight: 1})
+		} else {
+			typ, conf = typeCongViec, 0.55
+			why = append(why, Signal{Where: "message", What: "work mail without a formal document", Weight: 1})
+		}
+	}
+	v.Type, v.Confidence = typ, conf
+	v.Mandated = c.Mandated(typ)
+	v.Signals = append(v.Signals, why...)
+
+	// Document number.
+	if main != nil && typ == mainType {
+		if main.hasNumber {
+			v.DocNumber = main.number.Text
+		} else if main.hasLoose {
+			v.DocNumber = main.loose.Text
+		}
+	}
+	if v.DocNumber == "" && typ != typeCaNhan && typ != typeUnknown && typ != typeCongViec && typ != typeTaiLieuHop {
+		for _, d := range infos {
+			if d.hasNumber {
+				if t, _ := numberType(r, d.number); t == typ {
+					v.DocNumber = d.number.Text
+					break
+				}
+			}
+		}
+		if v.DocNumber == "" {
+			if k, ok := findLooseNumber(subj); ok {
+				v.DocNumber = k.Text
+			}
+		}
+		if v.DocNumber == "" {
+			for _, u := range w.units {
+				if k, ok := fileNameNumber(u.name); ok {
+					v.DocNumber = k.Text
+					break
+				}
+			}
+		}
+	}
+
+	// Secrecy and urgency: stamps on a formal document; the subject mark
+	// counts only when the mail carries such a document (a phishing
+	// "[TỐI MẬT]" or a joke in a subject does not).
+	hasDoc := false
+	for _, d := range infos {
+		if d.formal() {
+			hasDoc = true
+			if rank(d.secrecy, secrecyRank) > rank(v.Secrecy, secrecyRank) {
+				v.Secrecy = d.secrecy
+				v.Signals = append(v.Signals, Signal{Where: d.secWhere, What: "secrecy stamp " + d.secrecy, Weight: 1})
+			}
+			if rank(d.urgency, urgencyRank) > rank(v.Urgency, urgencyRank) {
+				v.Urgency = d.urgency
+				v.Signals = append(v.Signals, Signal{Where: d.urgWhere, What: "urgency mark " + d.urgency, Weight: 1})
+			}
+		}
+		if d.mailSecret != "" && rank(d.mailSecret, secrecyRank) > rank(v.Secrecy, secrecyRank) {
+			v.Secrecy = d.mailSecret
+			v.Signals = append(v.Signals, Signal{Where: d.u.where, What: "sender marks the mail secret", Weight: 1})
+		}
+	}
+	if lvl := subjectMark(subj, r.urgency); lvl != "" && rank(lvl, urgencyRank) > rank(v.Urgency, urgencyRank) && typ != typeCaNhan && typ != typeUnknown {
+		v.Urgency = lvl
+		v.Signals = append(v.Signals, Signal{Where: "subject", What: "urgency mark " + lvl, Weight: 1})
+	}
+	if lvl := subjectMark(subj, r.secrecy); lvl != "" && hasDoc && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
+		v.Secrecy = lvl
+		v.Signals = append(v.Signals, Signal{Where: "subject", What: "secrecy mark " + lvl, Weight: 1})
+	}
+
+	// Audience.
+	v.Audience = c.audience(main, typ == mainType, v.Headers, env, &v)
+
+	// Attachments.
+	v.Attachments = w.atts
+	for i, u := range w.units {
+		d := infos[i+1]
+		v.Attachments[i].Chars = u.chars
+		v.Attachments[i].Type = c.attachmentType(d, main, typ)
+	}
+	if v.Attachments == nil {
+		v.Attachments = []Attachment{}
+	}
+	v.Errors = w.errs
+	if v.Errors == nil {
+		v.Errors = []string{}
+	}
+	return v
+}
+
+func bestOf(m map[string]float64) (string, float64) {
+	bt, bs := "", 0.0
+	for t, s := range m {
+		if s > bs || (s == bs && t < bt) {
+			bt, bs = t, s
+		}
+	}
+	return bt, bs
+}
+
+// confidence maps a winning score to 0..1: a numbered, headed document
+// (≈ 15) is near certain; a single weak signal is a guess.
+func confidence(score, second float64) float64 {
+	m := score - second
+	c := 1 - 1/(1+m/4)
+	if c < 0.3 {
+		c = 0.3
+	}
+	if c > 0.99 {
+		c = 0.99
+	}
+	return float64(int(c*100+0.5)) / 100
+}
+
+// nameAtStart: the folded subject starts with a type name or abbreviation.
+func nameAtStart(r *rules, f string) string {
+	f = strings.TrimLeft(f, " ")
+	for _, n := range r.names {
+		if strings.HasPrefix(f, n.folded) && (len(f) == len(n.folded) || f[len(n.folded)] == ' ') {
+			return n.typ
+		}
+	}
+	tok, _, _ := strings.Cut(f, " ")
+	if t, ok := r.fileTok[tok]; ok && len(f) > len(tok) {
+		return t
+	}
+	return ""
+}
+
+// nameInTag finds "[Thư mời]"-style tags anywhere in the subject.
+func nameInTag(r *rules, subj string) string {
+	for {
+		i := strings.IndexByte(subj, '[')
+		if i < 0 {
+			return ""
+		}
+		j := strings.IndexByte(subj[i:], ']')
+		if j < 0 {
+			return ""
+		}
+		tag := foldString(subj[i+1 : i+j])
+		for _, n := range r.names {
+			if tag == n.folded || strings.HasPrefix(tag, n.folded+" ") {
+				return n.typ
+			}
+		}
+		subj = subj[i+j:]
+	}
+}
+
+// subjectMark finds a capital mark at the start of the subject (after
+// reply prefixes): "KHẨN: …", "[KHẨN] …", "HỎA TỐC - …".
+func subjectMark(subj string, marks map[string]string) string {
+	s := strings.TrimSpace(subj)
+	for {
+		l := strings.ToLower(s)
+		cut := false
+		for _, p := range []string{"re:", "fw:", "fwd:", "tl:", "tr:"} {
+			if strings.HasPrefix(l, p) {
+				s = strings.TrimSpace(s[len(p):])
+				cut = true
+			}
+		}
+		if !cut {
+			break
+		}
+	}
+	s = strings.TrimLeft(s, "[(*")
+	end := strings.IndexAny(s, ":]-–)*")
+	if end <= 0 || end > 24 {
+		return ""
+	}
+	head := strings.TrimSpace(s[:end])
+	if _, upper := letterCase(head); !upper {
+		return ""
+	}
+	return marks[toneKey(head)]
+}
+
+// fileSignals scores an attachment's file name.
+func (c *Classifier) fileSignals(d *docInfo, name string) {
+	r := c.rules
+	base := strings.TrimSuffix(name, path.Ext(name))
+	where := "attachment " + name
+	if k, ok := fileNameNumber(base); ok {
+		t, _ := numberType(r, k)
+		d.add(t, r.w.FileNumber, where, "file name number "+k.Text)
+		if !d.hasLoose {
+			d.loose, d.hasLoose = k, true
+		}
+		return
+	}
+	f := foldString(base)
+	if strings.HasPrefix(f, "du thao ") {
+		d.draft = true
+		f = f[len("du thao "):]
+	}
+	for _, n := range r.names {
+		if strings.HasPrefix(f, n.folded) && (len(f) == len(n.folded) || f[len(n.folded)] == ' ') {
+			d.add(n.typ, r.w.FileName, where, "file name "+name)
+			return
+		}
+	}
+	tok, _, _ := strings.Cut(f, " ")
+	if t, ok := r.fileTok[tok]; ok {
+		d.add(t, r.w.FileToken, where, "file name "+name)
+	}
+}
+
+func (c *Classifier) attachmentType(d *docInfo, main *docInfo, msgType string) string {
+	if d == main {
+		return msgType
+	}
+	if d.formal() {
+		if t, _ := d.best(); t != "" {
+			return t
+		}
+	}
+	switch msgType {
+	case typeCaNhan, typeUnknown, typeTaiLieuHop:
+		return msgType
+	}
+	if t, s := d.best(); t != "" && s >= c.rules.w.FileToken && !d.draft {
+		return t
+	}
+	if msgType == typeGiayMoi {
+		return typeTaiLieuHop
+	}
+	if d.u.unreadable && d.u.chars == 0 {
+		return typeUnknown
+	}
+	if main == nil && msgType != typeCongViec {
+		return msgType
+	}
+	return typeCongViec
+}
+
+func unreadableOnly(w *walker, words int) bool {
+	// Fewer than a handful of words besides signatures, and no attachment
+	// with text.
+	for _, u := range w.units {
+		if u.chars > 50 {
+			return false
+		}
+	}
+	body := 0
+	for _, s := range w.body.segs {
+		for _, f := range strings.Fields(s.text) {
+			if !strings.Contains(f, "://") {
+				body++
+			}
+		}
+	}
+	return body < 6
+}
+
+func isTestMail(r *rules, fsubj string, w *walker) bool {
+	if !r.testWords[strings.TrimSpace(fsubj)] && fsubj != "" {
+		return false
+	}
+	n := 0
+	for _, s := range w.body.segs {
+		n += len(strings.Fields(s.text))
+	}
+	return n < 8 && len(w.units) == 0
+}
+
+// audience decides so / noi_bo / ngoai / unknown. For a document the
+// agency issues, its addressee decides; otherwise the mail's recipients.
+func (c *Classifier) audience(main *docInfo, isMain bool, h Headers, env Envelope, v *Verdict) string {
+	r := c.rules
+	if main != nil && isMain {
+		own := false
+		k := main.number
+		if !main.hasNumber && main.hasLoose {
+			k = main.loose
+		}
+		for _, s := range k.Segments {
+			if r.ownCodes[s] {
+				own = true
+			}
+		}
+		if own {
+			text := main.kinhText
+			if strings.TrimSpace(text) == "" {
+				text = main.noiText
+			}
+			if a := c.audienceOfText(text); a != "" {
+				v.Signals = append(v.Signals, Signal{Where: main.u.where, What: "addressee: " + clip(text, 60), Weight: 1})
+				return a
+			}
+		}
+	}
+	rcpts := append(append([]string{}, h.To...), h.Cc...)
+	if len(rcpts) == 0 {
+		rcpts = env.RcptTo
+	}
+	counts := map[string]int{}
+	for _, a := range rcpts {
+		a = strings.ToLower(strings.Trim(a, "<> "))
+		if a == "" || a == h.From {
+			continue
+		}
+		switch {
+		case matchAny(r.deptAddr, a):
+			counts["so"]++
+		case matchAny(r.intAddr, a):
+			counts["noi_bo"]++
+		default:
+			counts["ngoai"]++
+		}
+	}
+	if len(counts) == 0 {
+		return "unknown"
+	}
+	for _, a := range []string{"so", "ngoai", "noi_bo"} {
+		if counts[a] > 0 {
+			return a
+		}
+	}
+	return "unknown"
+}
+
+func (c *Classifier) audienceOfText(f string) string {
+	f = " " + f + " "
+	for _, w := range c.rules.deptWords {
+		if strings.Contains(f, " "+w+" ") {
+			return "so"
+		}
+	}
+	for _, w := range c.rules.intWords {
+		if strings.Contains(f, " "+strings.TrimSpace(w)+" ") {
+			return "noi_bo"
+		}
+	}
+	if strings.TrimSpace(f) != "" {
+		return "ngoai"
+	}
+	return ""
+}
+
+// matchAny matches an address against glob patterns ('*' any run).
+func matchAny(pats []string, a string) bool {
+	for _, p := range pats {
+		if ok, _ := path.Match(p, a); ok {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,306 @@
+package classify
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// SoKyHieu is a parsed số ký hiệu (document number and symbol) of
+// Nghị định 30/2020/NĐ-CP: "15/TB-TTTL", "1434/SVHTT-VP" (an official
+// letter: issuer first), "30/2020/NĐ-CP" (normative, with year) or the
+// Party form "05-TB/CB".
+type SoKyHieu struct {
+	Number   string   // "15"
+	Year     string   // "2020" for normative documents, else ""
+	Segments []string // code segments: ["TB", "TTTL"]
+	Party    bool     // Party numbering N-XX/YY
+	Text     string   // normalised, spaces removed: "15/TB-TTTL"
+}
+
+// Code returns the first code segment: the type abbreviation, or for an
+// official letter, the issuer.
+func (s SoKyHieu) Code() string {
+	if len(s.Segments) == 0 {
+		return ""
+	}
+	return s.Segments[0]
+}
+
+// ParseSoKyHieu parses a số ký hiệu at the start of s (leading spaces
+// allowed) and returns it with the number of bytes consumed. It accepts the
+// spacing real documents have ("15 /TB-TTTL", "15/ TB - TTTL").
+func ParseSoKyHieu(s string) (SoKyHieu, int, bool) {
+	var k SoKyHieu
+	i := skipSpaces(s, 0)
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == start || i-start > 6 {
+		return k, 0, false
+	}
+	k.Number = s[start:i]
+	j := skipSpaces(s, i)
+	if j >= len(s) {
+		return k, 0, false
+	}
+	switch s[j] {
+	case '/':
+		i = skipSpaces(s, j+1)
+		// Normative documents: N/YYYY/XX-YY.
+		if y := i; y+5 <= len(s) && allDigits(s[y:y+4]) && s[y+4] == '/' {
+			k.Year = s[y : y+4]
+			i = skipSpaces(s, y+5)
+		}
+		segs, n := scanCodeSegments(s[i:], '-')
+		if len(segs) < 2 {
+			// "Số: 12/UBND" alone happens on letters of small bodies.
+			if len(segs) == 1 && isUpperCode(segs[0]) && len(segs[0]) >= 3 {
+				k.Segments = segs
+				i += n
+				break
+			}
+			return k, 0, false
+		}
+		k.Segments = segs
+		i += n
+	case '-':
+		// Party form: N-XX/YY (Quy định 66-QĐ/TW style).
+		i = skipSpaces(s, j+1)
+		segs, n := scanCodeSegments(s[i:], '-')
+		if len(segs) != 1 {
+			return k, 0, false
+		}
+		i += n
+		p := skipSpaces(s, i)
+		if p >= len(s) || s[p] != '/' {
+			return k, 0, false
+		}
+		p = skipSpaces(s, p+1)
+		units, m := scanCodeSegments(s[p:], '-')
+		if len(units) == 0 {
+			return k, 0, false
+		}
+		k.Party = true
+		k.Segments = append(segs, units...)
+		i = p + m
+	default:
+		return k, 0, false
+	}
+	if !isUpperCode(k.Segments[0]) && !isAbbrevShape(k.Segments[0]) {
+		return k, 0, false
+	}
+	var b strings.Builder
+	b.WriteString(k.Number)
+	if k.Party {
+		b.WriteByte('-')
+		b.WriteString(k.Segments[0])
+		b.WriteByte('/')
+		b.WriteString(strings.Join(k.Segments[1:], "-"))
+	} else {
+		b.WriteByte('/')
+		if k.Year != "" {
+			b.WriteString(k.Year)
+			b.WriteByte('/')
+		}
+		b.WriteString(strings.Join(k.Segments, "-"))
+	}
+	k.Text = b.String()
+	return k, i, true
+}
+
+// scanCodeSegments reads letter/digit segments joined by sep, allowing
+// spaces around the separator. It stops at anything else.
+func scanCodeSegments(s string, sep byte) ([]string, int) {
+	var segs []string
+	i := 0
+	for {
+		start := i
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !(unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) {
+				break
+			}
+			i += n
+		}
+		if i == start || i-start > 24 {
+			if i-start > 24 {
+				return nil, 0
+			}
+			// A trailing separator belongs to the text that follows.
+			if len(segs) > 0 {
+				return segs, backOverSep(s, i)
+			}
+			return segs, i
+		}
+		segs = append(segs, nfc(s[start:i]))
+		end := i
+		j := skipSpaces(s, i)
+		if j < len(s) && s[j] == sep {
+			i = skipSpaces(s, j+1)
+			continue
+		}
+		return segs, end
+	}
+}
+
+func backOverSep(s string, i int) int {
+	for i > 0 && (s[i-1] == ' ' || s[i-1] == '-' || s[i-1] == '\t') {
+		i--
+	}
+	return i
+}
+
+func skipSpaces(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == 0xA0) {
+		i++
+	}
+	// U+00A0 in UTF-8 is C2 A0.
+	for i+1 < len(s) && s[i] == 0xC2 && s[i+1] == 0xA0 {
+		i += 2
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+			i++
+		}
+	}
+	return i
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// isUpperCode: codes are capitals (Đ included), digits allowed after the
+// first letter.
+func isUpperCode(s string) bool {
+	letters, upper := letterCase(s)
+	return letters > 0 && upper
+}
+
+// isAbbrevShape accepts the mixed-case ND 30 abbreviations: TTr, CTr, QyĐ.
+func isAbbrevShape(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) && utf8.RuneCountInString(s) <= 4
+}
+
+// findSoKyHieu looks for "Số:" / "Số" / "So:" followed by a number in a
+// line and parses it. It returns the first parse.
+func findSoKyHieu(line string) (SoKyHieu, bool) {
+	for i := 0; i < len(line); {
+		j := indexSoLabel(line[i:])
+		if j < 0 {
+			return SoKyHieu{}, false
+		}
+		p := i + j
+		if k, _, ok := ParseSoKyHieu(line[p:]); ok {
+			return k, true
+		}
+		i = p
+	}
+	return SoKyHieu{}, false
+}
+
+// indexSoLabel finds "Số" (any case, NFC or NFD, or unaccented "So")
+// followed by optional ':' or '.', and returns the offset just after it,
+// or -1. The word must start at a word boundary.
+func indexSoLabel(s string) int {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != 'S' && c != 's' {
+			continue
+		}
+		if i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				continue
+			}
+		}
+		j := i + 1
+		// ố (C3 B4? no: U+1ED1 = E1 BB 91), Ố (E1 BB 90), o, O, NFD o + marks
+		switch {
+		case strings.HasPrefix(s[j:], "ố"), strings.HasPrefix(s[j:], "Ố"):
+			j += len("ố")
+		case j < len(s) && (s[j] == 'o' || s[j] == 'O'):
+			j++
+			for j+1 < len(s) && (s[j] == 0xCC || s[j] == 0xCD) {
+				j += 2
+			}
+		case strings.HasPrefix(s[j:], "ô"), strings.HasPrefix(s[j:], "Ô"):
+			j += len("ô")
+			for j+1 < len(s) && (s[j] == 0xCC || s[j] == 0xCD) {
+				j += 2
+			}
+		default:
+			continue
+		}
+		k := skipSpaces(s, j)
+		if k < len(s) && (s[k] == ':' || s[k] == '.') {
+			k++
+		}
+		k = skipSpaces(s, k)
+		if k < len(s) && s[k] >= '0' && s[k] <= '9' {
+			return k
+		}
+	}
+	return -1
+}
+
+// findLooseNumber scans free text (subjects, file names, prose) for a số
+// ký hiệu without the "Số" label: "Công văn 55/TTTL-TTCĐ", "185-KH-TTTL Kiem
+// tra", "07_TTTL-HCTH_25022025.pdf". Only shapes with at least two code
+// segments count, to avoid dates such as 20/10.
+func findLooseNumber(s string) (SoKyHieu, bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' || (i > 0 && s[i-1] >= '0' && s[i-1] <= '9') {
+			continue
+		}
+		if i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.IsLetter(r) {
+				continue
+			}
+		}
+		if k, _, ok := ParseSoKyHieu(s[i:]); ok && (len(k.Segments) >= 2 || k.Year != "") {
+			return k, true
+		}
+	}
+	return SoKyHieu{}, false
+}
+
+// fileNameNumber recognises a number written into a file name with '-' or
+// '_' for '/': "185-KH-TTTL", "07_TTTL-HCTH_2502", "220-bc-tttl.signed".
+func fileNameNumber(name string) (SoKyHieu, bool) {
+	for i := 0; i < len(name); i++ {
+		if name[i] < '0' || name[i] > '9' || (i > 0 && name[i-1] >= '0' && name[i-1] <= '9') {
+			continue
+		}
+		j := i
+		for j < len(name) && name[j] >= '0' && name[j] <= '9' {
+			j++
+		}
+		if j-i > 5 || j >= len(name) || (name[j] != '-' && name[j] != '_') {
+			continue
+		}
+		segs, _ := scanCodeSegments(name[j+1:], '-')
+		if len(segs) < 2 {
+			continue
+		}
+		for x := range segs {
+			segs[x] = strings.ToUpper(segs[x])
+		}
+		if !isUpperCode(segs[0]) {
+			continue
+		}
+		// Trailing dates (25022025) are not segments.
+		for len(segs) > 2 && allDigits(segs[len(segs)-1]) {
+			segs = segs[:len(segs)-1]
+		}
+		k := SoKyHieu{Number: name[i:j], Segments: segs}
+		k.Text = k.Number + "/" + strings.Join(segs, "-")
+		return k, true
+	}
+	return SoKyHieu{}, false
+}
