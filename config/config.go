@@ -50,7 +50,7 @@ type Config struct {
 
 	ShutdownGrace Duration `yaml:"shutdown_grace"`
 
-	Extra Extra `yaml:",inline"`
+	Extra `yaml:",inline"`
 
 	trusted []netip.Prefix
 }

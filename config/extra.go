@@ -1,9 +1,33 @@
 package config
 
-// Extra holds the sections owned by the other packages (classify, policy,
-// audit). They are added here as those packages land.
-type Extra struct{}
+import (
+	"fmt"
+
+	"mailaudit/audit"
+	"mailaudit/classify"
+	"mailaudit/policy"
+)
+
+// Extra holds the sections owned by the other packages; each validates
+// its own keys.
+type Extra struct {
+	Classify classify.Config `yaml:"classify"`
+	Policy   policy.Config   `yaml:"policy"`
+	Audit    audit.Config    `yaml:"audit"`
+}
 
 func defaultExtra() Extra { return Extra{} }
 
-func (e *Extra) validate() error { return nil }
+func (e *Extra) validate() error {
+	if err := e.Classify.Validate(); err != nil {
+		return fmt.Errorf("classify: %w", err)
+	}
+	if err := e.Policy.Validate(); err != nil {
+		return err
+	}
+	e.Audit = e.Audit.WithDefaults()
+	if err := e.Audit.Validate(); err != nil {
+		return err
+	}
+	return nil
+}

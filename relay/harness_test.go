@@ -63,7 +63,7 @@ func (m *memSink) Auths() []*audit.AuthEvent {
 
 // env is one relay in front of one sink, both on loopback.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	sink  *sink.Sink
 	relay *Relay
 	addrs Addrs
@@ -81,7 +81,7 @@ type envOpts struct {
 }
 
 // newEnv puts a relay in front of a sink that requires AUTH.
-func newEnv(t *testing.T, o envOpts) *env {
+func newEnv(t testing.TB, o envOpts) *env {
 	t.Helper()
 	if o.noSink {
 		return newEnvWithUpstream(t, o, nil)
@@ -95,9 +95,9 @@ func newEnv(t *testing.T, o envOpts) *env {
 }
 
 // startOpenSink starts a sink that takes mail without AUTH.
-func startOpenSink(t *testing.T) (*sink.Sink, error) { return startOpenSinkOpts(t, true) }
+func startOpenSink(t testing.TB) (*sink.Sink, error) { return startOpenSinkOpts(t, true) }
 
-func startOpenSinkOpts(t *testing.T, keep bool) (*sink.Sink, error) {
+func startOpenSinkOpts(t testing.TB, keep bool) (*sink.Sink, error) {
 	s, err := sink.Start(sink.Options{Addr: "127.0.0.1:0", Keep: keep, MaxMessageBytes: 64 << 20})
 	if err == nil {
 		t.Cleanup(func() { s.Close() })
@@ -105,7 +105,7 @@ func startOpenSinkOpts(t *testing.T, keep bool) (*sink.Sink, error) {
 	return s, err
 }
 
-func newEnvWithUpstream(t *testing.T, o envOpts, s *sink.Sink) *env {
+func newEnvWithUpstream(t testing.TB, o envOpts, s *sink.Sink) *env {
 	t.Helper()
 	e := &env{t: t, audit: &memSink{}, sink: s}
 	upAddr := "127.0.0.1:1" // nothing listens on port 1

@@ -252,7 +252,7 @@ func TestUpstreamReplyCodesPassThrough(t *testing.T) {
 
 // noAuthEnv is a relay whose sink takes mail without AUTH, for the trusted
 // plain listener.
-func noAuthEnv(t *testing.T, o envOpts) *env {
+func noAuthEnv(t testing.TB, o envOpts) *env {
 	t.Helper()
 	s, err := startOpenSink(t)
 	if err != nil {

@@ -1,0 +1,329 @@
+package audit
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/google/uuid"
+)
+
+// messageColumns is the INSERT column list for messages. 18.16's native
+// protocol needs it explicit, and naming columns keeps inserts working when
+// a newer schema has more of them.
+var messageColumns = []string{
+	"event_id", "ts", "date", "instance", "client_ip", "tls_version", "auth_user", "route", "upstream",
+	"mail_from", "rcpt_to", "rcpt_domain", "header_from", "header_to", "header_cc", "subject",
+	"message_id", "size", "attach_names", "attach_types", "attach_sizes", "attach_kinds",
+	"type", "confidence", "secrecy", "urgency", "audience", "doc_number", "mandated", "signals",
+	"flags", "action", "upstream_code", "upstream_text", "classify_ms", "upstream_ms",
+	"staff_id", "division", "errors",
+}
+
+var authColumns = []string{
+	"event_id", "ts", "date", "instance", "user", "client_ip", "mechanism", "result", "upstream_code", "weak_password",
+}
+
+// existsChunk bounds one existence query: 1000 quoted UUIDs are ~40 KB,
+// far below 18.16's 256 KiB max_query_size.
+const existsChunk = 1000
+
+// insert ships b. A replay batch first drops the events ClickHouse already
+// has, so that neither the ReplacingMergeTree nor (above all) the
+// materialized views ever see a second copy.
+func (w *Writer) insert(ctx context.Context, conn driver.Conn, b *batch) error {
+	start := time.Now()
+	ictx, cancel := context.WithTimeout(ctx, 6*w.cfg.ClickHouse.Timeout)
+	defer cancel()
+	msgs, msgDays, auths, authDays := b.msgs, b.msgDays, b.auths, b.authDay
+	if b.replay {
+		if b.queryID != "" && w.schema.Cluster == "" {
+			// The failed attempt may still be running on the server (we
+			// stopped waiting; it did not): a check made now could miss rows
+			// it is about to commit.
+			if err := waitQueryGone(ictx, conn, b.queryID); err != nil {
+				return err
+			}
+		}
+		var err error
+		ids := make([]uuid.UUID, len(msgs))
+		for i, e := range msgs {
+			ids[i] = e.EventID
+		}
+		have, err := existing(ictx, conn, w.schema.Table("messages"), ids, msgDays)
+		if err != nil {
+			return fmt.Errorf("replay check messages: %w", err)
+		}
+		msgs, msgDays = filterEvents(msgs, msgDays, have)
+		w.m.duplicates.WithLabelValues("messages").Add(float64(len(b.msgs) - len(msgs)))
+		ids = ids[:0]
+		for _, e := range auths {
+			ids = append(ids, e.EventID)
+		}
+		have, err = existing(ictx, conn, w.schema.Table("auth_events"), ids, authDays)
+		if err != nil {
+			return fmt.Errorf("replay check auth_events: %w", err)
+		}
+		auths, authDays = filterAuth(auths, authDays, have)
+		w.m.duplicates.WithLabelValues("auth_events").Add(float64(len(b.auths) - len(auths)))
+	}
+	if len(msgs) > 0 {
+		if err := w.insertMessages(ictx, conn, b, msgs, msgDays); err != nil {
+			return err
+		}
+	}
+	if len(auths) > 0 {
+		if err := w.insertAuth(ictx, conn, b, auths, authDays); err != nil {
+			return err
+		}
+	}
+	w.m.insertSecs.Observe(time.Since(start).Seconds())
+	w.m.shipped.WithLabelValues("messages").Add(float64(len(msgs)))
+	w.m.shipped.WithLabelValues("auth_events").Add(float64(len(auths)))
+	return nil
+}
+
+func (w *Writer) insertCtx(ctx context.Context, b *batch) context.Context {
+	b.queryID = uuid.NewString()
+	opts := []clickhouse.QueryOption{clickhouse.WithQueryID(b.queryID)}
+	if w.schema.Cluster != "" {
+		// Synchronous: the Distributed table must not acknowledge rows it
+		// only queued locally, or a replay check could miss them.
+		opts = append(opts, clickhouse.WithSettings(clickhouse.Settings{"insert_distributed_sync": 1}))
+	}
+	return clickhouse.Context(ctx, opts...)
+}
+
+func (w *Writer) insertMessages(ctx context.Context, conn driver.Conn, b *batch, evs []*Event, days []uint32) error {
+	if w.beforeInsert != nil {
+		if err := w.beforeInsert("messages"); err != nil {
+			return err
+		}
+	}
+	ctx = w.insertCtx(ctx, b)
+	q := "INSERT INTO " + w.schema.Table("messages") + " (" + strings.Join(messageColumns, ", ") + ")"
+	bt, err := conn.PrepareBatch(ctx, q)
+	if err != nil {
+		return fmt.Errorf("insert messages: prepare: %w", err)
+	}
+	defer bt.Abort()
+	n := len(evs)
+	var (
+		ids                                                 = make([]uuid.UUID, n)
+		ts, dates                                           = make([]time.Time, n), make([]time.Time, n)
+		instance, clientIP, tlsv, authUser, route, upstream = strs(n), strs(n), strs(n), strs(n), strs(n), strs(n)
+		mailFrom, headerFrom, subject, messageID            = strs(n), strs(n), strs(n), strs(n)
+		rcptTo, rcptDomain, headerTo, headerCc              = lists(n), lists(n), lists(n), lists(n)
+		size                                                = make([]uint64, n)
+		attNames, attTypes, attKinds                        = lists(n), lists(n), lists(n)
+		attSizes                                            = make([][]uint64, n)
+		typ, secrecy, urgency, audience, docNumber          = strs(n), strs(n), strs(n), strs(n), strs(n)
+		confidence, classifyMS, upstreamMS                  = make([]float64, n), make([]float64, n), make([]float64, n)
+		mandated                                            = make([]uint8, n)
+		signals, flags, errs                                = lists(n), lists(n), lists(n)
+		action, upText, staff, division                     = strs(n), strs(n), strs(n), strs(n)
+		upCode                                              = make([]uint16, n)
+	)
+	for i, e := range evs {
+		ids[i], ts[i], dates[i] = e.EventID, clampTime(e.Time), dayTime(days[i])
+		instance[i], clientIP[i], tlsv[i], authUser[i], route[i], upstream[i] = e.Instance, e.ClientIP, e.TLSVersion, e.AuthUser, e.Route, e.Upstream
+		mailFrom[i], headerFrom[i], subject[i], messageID[i] = e.MailFrom, e.HeaderFrom, e.Subject, e.MessageID
+		rcptTo[i], rcptDomain[i], headerTo[i], headerCc[i] = nn(e.RcptTo), nn(e.RcptDomain), nn(e.HeaderTo), nn(e.HeaderCc)
+		size[i] = uint64(max(e.Size, 0))
+		attNames[i], attTypes[i], attKinds[i] = nn(e.AttachNames), nn(e.AttachTypes), nn(e.AttachKinds)
+		as := make([]uint64, len(e.AttachSizes))
+		for j, v := range e.AttachSizes {
+			as[j] = uint64(max(v, 0))
+		}
+		attSizes[i] = as
+		typ[i], secrecy[i], urgency[i], audience[i], docNumber[i] = e.Type, e.Secrecy, e.Urgency, e.Audience, e.DocNumber
+		confidence[i], classifyMS[i], upstreamMS[i] = finite(e.Confidence), finite(e.ClassifyMS), finite(e.UpstreamMS)
+		if e.Mandated {
+			mandated[i] = 1
+		}
+		signals[i], flags[i], errs[i] = nn(e.Signals), nn(e.Flags), nn(e.Errors)
+		action[i], upText[i], staff[i], division[i] = e.Action, e.UpstreamText, e.StaffID, e.Division
+		upCode[i] = uint16(min(max(e.UpstreamCode, 0), math.MaxUint16))
+	}
+	cols := []any{ids, ts, dates, instance, clientIP, tlsv, authUser, route, upstream,
+		mailFrom, rcptTo, rcptDomain, headerFrom, headerTo, headerCc, subject,
+		messageID, size, attNames, attTypes, attSizes, attKinds,
+		typ, confidence, secrecy, urgency, audience, docNumber, mandated, signals,
+		flags, action, upCode, upText, classifyMS, upstreamMS,
+		staff, division, errs}
+	for i, c := range cols {
+		if err := bt.Column(i).Append(c); err != nil {
+			return fmt.Errorf("insert messages: column %s: %w", messageColumns[i], err)
+		}
+	}
+	if err := bt.Send(); err != nil {
+		return fmt.Errorf("insert %d messages: %w", n, err)
+	}
+	if w.afterSend != nil {
+		return w.afterSend("messages")
+	}
+	return nil
+}
+
+func (w *Writer) insertAuth(ctx context.Context, conn driver.Conn, b *batch, evs []*AuthEvent, days []uint32) error {
+	if w.beforeInsert != nil {
+		if err := w.beforeInsert("auth_events"); err != nil {
+			return err
+		}
+	}
+	ctx = w.insertCtx(ctx, b)
+	q := "INSERT INTO " + w.schema.Table("auth_events") + " (" + strings.Join(authColumns, ", ") + ")"
+	bt, err := conn.PrepareBatch(ctx, q)
+	if err != nil {
+		return fmt.Errorf("insert auth_events: prepare: %w", err)
+	}
+	defer bt.Abort()
+	for i, e := range evs {
+		weak := uint8(0)
+		if e.WeakPassword {
+			weak = 1
+		}
+		if err := bt.Append(e.EventID, clampTime(e.Time), dayTime(days[i]), e.Instance, e.User, e.ClientIP,
+			e.Mechanism, e.Result, uint16(min(max(e.UpstreamCode, 0), math.MaxUint16)), weak); err != nil {
+			return fmt.Errorf("insert auth_events: row: %w", err)
+		}
+	}
+	if err := bt.Send(); err != nil {
+		return fmt.Errorf("insert %d auth_events: %w", len(evs), err)
+	}
+	if w.afterSend != nil {
+		return w.afterSend("auth_events")
+	}
+	return nil
+}
+
+// existing returns which of ids (with their days) table already holds.
+// The date condition lets ClickHouse skip partitions and index ranges: the
+// key starts with date.
+func existing(ctx context.Context, conn driver.Conn, table string, ids []uuid.UUID, days []uint32) (map[uuid.UUID]bool, error) {
+	have := make(map[uuid.UUID]bool)
+	for lo := 0; lo < len(ids); lo += existsChunk {
+		hi := min(lo+existsChunk, len(ids))
+		var q strings.Builder
+		q.WriteString("SELECT toString(event_id) FROM ")
+		q.WriteString(table)
+		q.WriteString(" WHERE date IN (")
+		seen := map[uint32]bool{}
+		for _, d := range days[lo:hi] {
+			if !seen[d] {
+				if len(seen) > 0 {
+					q.WriteString(", ")
+				}
+				seen[d] = true
+				q.WriteString("'" + dayTime(d).Format("2006-01-02") + "'")
+			}
+		}
+		q.WriteString(") AND event_id IN (")
+		for i, id := range ids[lo:hi] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("'" + id.String() + "'")
+		}
+		q.WriteString(")")
+		rows, err := conn.Query(ctx, q.String())
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if id, err := uuid.Parse(s); err == nil {
+				have[id] = true
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return have, nil
+}
+
+// waitQueryGone waits until query id no longer runs on the server.
+func waitQueryGone(ctx context.Context, conn driver.Conn, id string) error {
+	for {
+		var n uint64
+		if err := conn.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query_id = "+quote(id)).Scan(&n); err != nil {
+			return fmt.Errorf("check earlier insert %s: %w", id, err)
+		}
+		if n == 0 {
+			return nil
+		}
+		if !sleep(ctx, 100*time.Millisecond) {
+			return ctx.Err()
+		}
+	}
+}
+
+func filterEvents(evs []*Event, days []uint32, have map[uuid.UUID]bool) ([]*Event, []uint32) {
+	if len(have) == 0 {
+		return evs, days
+	}
+	var oe []*Event
+	var od []uint32
+	for i, e := range evs {
+		if !have[e.EventID] {
+			oe, od = append(oe, e), append(od, days[i])
+		}
+	}
+	return oe, od
+}
+
+func filterAuth(evs []*AuthEvent, days []uint32, have map[uuid.UUID]bool) ([]*AuthEvent, []uint32) {
+	if len(have) == 0 {
+		return evs, days
+	}
+	var oe []*AuthEvent
+	var od []uint32
+	for i, e := range evs {
+		if !have[e.EventID] {
+			oe, od = append(oe, e), append(od, days[i])
+		}
+	}
+	return oe, od
+}
+
+func strs(n int) []string    { return make([]string, n) }
+func lists(n int) [][]string { return make([][]string, n) }
+
+// nn turns nil into an empty list: the driver wants a value per row.
+func nn(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return l
+}
+
+// clampTime keeps t inside DateTime's range (1970 to 2105) instead of
+// letting one bad clock stall the whole batch.
+func clampTime(t time.Time) time.Time {
+	if t.Before(time.Unix(0, 0)) {
+		return time.Unix(0, 0).UTC()
+	}
+	if max := time.Unix(math.MaxUint32, 0); t.After(max) {
+		return max.UTC()
+	}
+	return t.UTC()
+}
+
+// finite replaces NaN and infinities, which reports would choke on.
+func finite(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	return f
+}

@@ -1,0 +1,141 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"mailaudit/internal/chtest"
+)
+
+func TestWriterEndToEnd(t *testing.T) {
+	srv := chtest.Start(t)
+	cfg := testConfig(t, srv.Addr())
+	w, _ := openWriter(t, cfg)
+	n := sizeN()
+	recordN(t, w, 0, n)
+	flush(t, w)
+	assertExactlyOnce(t, srv, cfg.ClickHouse.Database, n)
+	if got := counter(w.m.shipped.WithLabelValues("messages")); got != float64(n) {
+		t.Errorf("shipped metric = %v, want %d", got, n)
+	}
+	if got := counter(w.m.queued); got != 0 {
+		t.Errorf("queued metric = %v after flush, want 0", got)
+	}
+	// Fields survive the round trip.
+	ev := sampleEvent(5)
+	got := srv.Query(t, "SELECT mail_from, subject, rcpt_to, attach_sizes, mandated, staff_id FROM mailaudit.messages WHERE doc_number = '5/UBND-VP'")
+	want := ev.MailFrom + "\t" + ev.Subject + "\t[a@example.vn b5@example.com]\t[" + itoa(ev.AttachSizes[0]) + "]\t0\tS0005"
+	if got != want {
+		t.Errorf("row 5 = %q\nwant    %q", got, want)
+	}
+	if err := w.Close(context.Background()); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if w.Pending() != 0 {
+		t.Fatalf("Pending after Close = %d", w.Pending())
+	}
+}
+
+// ClickHouse SIGKILLed in the middle of the stream and started again: every
+// row arrives once, and the summary view is not inflated by replays.
+func TestClickHouseKilledMidStream(t *testing.T) {
+	srv := chtest.Start(t)
+	cfg := testConfig(t, srv.Addr())
+	w, _ := openWriter(t, cfg)
+	n := sizeN()
+	recordN(t, w, 0, n/2)
+	flush(t, w) // some rows are in, the schema exists
+	recordN(t, w, n/2, n*3/4)
+	srv.Kill()              // while the shipper is likely mid-batch
+	recordN(t, w, n*3/4, n) // Record keeps succeeding with ClickHouse dead
+	srv.Start()
+	flush(t, w)
+	assertExactlyOnce(t, srv, cfg.ClickHouse.Database, n)
+}
+
+// ClickHouse down for the whole run: records wait in the spool and arrive
+// when it starts; the schema is created then.
+func TestClickHouseDownWholeRun(t *testing.T) {
+	srv := chtest.New(t) // configured, not running
+	cfg := testConfig(t, srv.Addr())
+	w, _ := openWriter(t, cfg)
+	n := sizeN()
+	recordN(t, w, 0, n)
+	if w.Pending() == 0 {
+		t.Fatal("Pending() = 0 with ClickHouse down: records must wait in the spool")
+	}
+	srv.Start()
+	flush(t, w)
+	assertExactlyOnce(t, srv, cfg.ClickHouse.Database, n)
+	if counter(w.m.failed) == 0 {
+		t.Error("insert failure metric stayed 0 although ClickHouse was down")
+	}
+}
+
+// An insert that ClickHouse committed but whose acknowledgement was lost
+// (the connection broke after the data went out) is retried as a replay:
+// the retry must find the rows and insert nothing.
+func TestAmbiguousInsertNotDuplicated(t *testing.T) {
+	srv := chtest.Start(t)
+	cfg := testConfig(t, srv.Addr())
+	w, _ := openWriter(t, cfg)
+	var lost atomic.Int32
+	w.afterSend = func(table string) error {
+		if table == "messages" && lost.Add(1) <= 3 {
+			return errors.New("injected: acknowledgement lost after commit")
+		}
+		return nil
+	}
+	n := sizeN()
+	recordN(t, w, 0, n)
+	for i := 0; i < 20; i++ {
+		ev := &AuthEvent{User: "a@hcm.gov.vn", ClientIP: "10.0.0.1", Mechanism: "PLAIN", Result: "ok", WeakPassword: i%2 == 0}
+		if err := w.RecordAuth(context.Background(), ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flush(t, w)
+	if lost.Load() < 3 {
+		t.Fatalf("fault hook ran %d times, want >= 3", lost.Load())
+	}
+	assertExactlyOnce(t, srv, cfg.ClickHouse.Database, n)
+	if got := counter(w.m.duplicates); got == 0 {
+		t.Error("replayed-duplicates metric is 0: the replay check did not run")
+	}
+	if got := srv.QueryUint64(t, "SELECT count() FROM mailaudit.auth_events"); got != 20 {
+		t.Errorf("auth_events = %d, want 20", got)
+	}
+	if got := srv.QueryUint64(t, "SELECT sum(weak_password) FROM mailaudit.auth_events"); got != 10 {
+		t.Errorf("weak_password sum = %d, want 10", got)
+	}
+}
+
+// Records spooled by a writer that never shipped them (ClickHouse down,
+// then the writer stops) ship on the next Open, once.
+func TestReopenReplaysWithoutDuplicates(t *testing.T) {
+	srv := chtest.Start(t)
+	cfg := testConfig(t, srv.Addr())
+	w, _ := openWriter(t, cfg)
+	n := sizeN()
+	recordN(t, w, 0, n/2)
+	flush(t, w)
+	srv.Stop()
+	recordN(t, w, n/2, n)
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	if err := w.Close(ctx); err == nil {
+		t.Fatal("Close with ClickHouse down reported nothing left behind")
+	}
+	cancel()
+	// Forget the checkpoint too, as if the crash came before it was
+	// written: the whole spool is replayed and the check must hold.
+	os.Remove(filepath.Join(cfg.Spool.Dir, "checkpoint"))
+	srv.Start()
+	w2, _ := openWriter(t, cfg)
+	flush(t, w2)
+	assertExactlyOnce(t, srv, cfg.ClickHouse.Database, n)
+}

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"reflect"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"mailaudit/audit"
+	"mailaudit/classify"
+	"mailaudit/config"
+	"mailaudit/inspect"
+	"mailaudit/policy"
+	"mailaudit/relay"
+)
+
+func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: mailaudit check-config FILE")
+		return 2
+	}
+	cfg, err := config.Load(args[0])
+	if err != nil {
+		fmt.Fprintln(stderr, "mailaudit: "+oneLine(err))
+		return 1
+	}
+	// The rules file and the roster are read too: a config that names a
+	// broken roster is not a good config.
+	if _, err := buildRuntime(cfg); err != nil {
+		fmt.Fprintln(stderr, "mailaudit: "+oneLine(err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", args[0])
+	return 0
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "", "configuration file (YAML)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *path == "" {
+		fmt.Fprintln(stderr, "mailaudit serve: --config FILE is required")
+		return 2
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		fmt.Fprintln(stderr, "mailaudit: "+oneLine(err))
+		return 1
+	}
+	log := newLogger(cfg.Log, stderr)
+	if err := serve(ctx, cfg, log); err != nil {
+		log.Error("mailaudit stopped", "err", err)
+		fmt.Fprintln(stderr, "mailaudit: "+oneLine(err))
+		return 1
+	}
+	return 0
+}
+
+// oneLine makes a joined error fit the one line an operator reads first.
+func oneLine(err error) string {
+	s := err.Error()
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		if r == '\n' {
+			out = append(out, ';', ' ')
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// buildRuntime makes everything a reload replaces: TLS, classifier, policy
+// with its roster. Relative file names are taken from the config's folder.
+func buildRuntime(cfg *config.Config) (*relay.Runtime, error) {
+	tlsConf, err := relay.LoadTLS(cfg.TLS, cfg.Hostname)
+	if err != nil {
+		return nil, err
+	}
+	cc := cfg.Classify
+	cc.Rules = relative(cfg.Path, cc.Rules)
+	cl, err := classify.New(cc)
+	if err != nil {
+		return nil, fmt.Errorf("classify: %w", err)
+	}
+	pc := cfg.Policy
+	pc.Roster = relative(cfg.Path, pc.Roster)
+	pe, err := policy.New(pc)
+	if err != nil {
+		return nil, err
+	}
+	hold := cfg.VerdictHeader
+	for _, f := range policy.Findings() {
+		if pe.Action(f) == policy.ActionTag {
+			hold = true
+		}
+	}
+	return &relay.Runtime{
+		Config:       cfg,
+		Inspect:      inspect.New(cl, pe),
+		HoldMessage:  hold,
+		WeakPassword: policy.WeakPassword,
+		TLSConfig:    tlsConf,
+	}, nil
+}
+
+func relative(cfgPath, p string) string {
+	if p == "" || filepath.IsAbs(p) || cfgPath == "" {
+		return p
+	}
+	return filepath.Join(filepath.Dir(cfgPath), p)
+}
+
+func tlsConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+}
+
+// serve runs the daemon until ctx ends (SIGTERM), reloading on SIGHUP.
+func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	rt, err := buildRuntime(cfg)
+	if err != nil {
+		return err
+	}
+	ac := cfg.Audit
+	ac.Spool.Dir = relative(cfg.Path, ac.Spool.Dir)
+	if ac.Instance == "" {
+		ac.Instance = cfg.Instance
+	}
+	aw, err := audit.Open(ctx, ac, log, reg)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	r, err := relay.New(rt, auditSink{w: aw, cfg: ac}, log.With("component", "relay"), reg)
+	if err != nil {
+		aw.Close(context.Background())
+		return err
+	}
+	if _, err := r.Start(ctx); err != nil {
+		aw.Close(context.Background())
+		return err
+	}
+	var admin *http.Server
+	if cfg.Admin.Addr != "" {
+		admin, err = startAdmin(cfg.Admin.Addr, reg, log)
+		if err != nil {
+			r.Shutdown(context.Background())
+			aw.Close(context.Background())
+			return err
+		}
+	}
+	log.Info("mailaudit started", "instance", cfg.Instance, "config", cfg.Path)
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-hup:
+			reload(r, cfg, log)
+			continue
+		case <-ctx.Done():
+		}
+		break
+	}
+	log.Info("shutting down", "grace", cfg.ShutdownGrace.D().String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace.D())
+	defer cancel()
+	var errs []error
+	if err := r.Shutdown(sctx); err != nil {
+		errs = append(errs, err)
+	}
+	if admin != nil {
+		admin.Shutdown(sctx)
+	}
+	// Whatever the audit writer cannot ship now stays in its spool for
+	// the next start.
+	actx, acancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer acancel()
+	if err := aw.Close(actx); err != nil {
+		// Not a failed stop: the records are durable in the spool.
+		log.Warn("audit records left in the spool for the next start", "err", err)
+	}
+	log.Info("mailaudit stopped")
+	return errors.Join(errs...)
+}
+
+// reload reads the config file again and swaps the runtime; a config that
+// does not validate is refused and the running one kept.
+func reload(r *relay.Relay, old *config.Config, log *slog.Logger) {
+	cfg, err := config.Load(old.Path)
+	if err == nil {
+		var rt *relay.Runtime
+		if rt, err = buildRuntime(cfg); err == nil {
+			if !reflect.DeepEqual(cfg.Audit, old.Audit) {
+				log.Warn("audit settings changed; they take effect at restart")
+			}
+			r.Swap(rt)
+			log.Info("configuration reloaded", "config", old.Path)
+			return
+		}
+	}
+	log.Error("reload refused; the running configuration stays", "err", oneLine(err))
+}
+
+func startAdmin(addr string, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("admin listener stopped", "err", err)
+		}
+	}()
+	return srv, nil
+}
+
+// auditSink adapts the audit writer to the relay: it applies the subject
+// privacy setting and answers Admit from the spool's fill level.
+type auditSink struct {
+	w   *audit.Writer
+	cfg audit.Config
+}
+
+// admitHeadroom keeps room in the spool for the records of messages
+// already past Admit.
+const admitHeadroom = 4 << 20
+
+func (a auditSink) Admit() error {
+	if a.w.Pending() >= a.cfg.Spool.MaxBytes-admitHeadroom {
+		return audit.ErrSpoolFull
+	}
+	return nil
+}
+
+func (a auditSink) Record(ctx context.Context, ev *audit.Event) error {
+	ev.Subject = audit.SubjectFor(a.cfg, ev.Subject)
+	return a.w.Record(ctx, ev)
+}
+
+func (a auditSink) RecordAuth(ctx context.Context, ev *audit.AuthEvent) error {
+	return a.w.RecordAuth(ctx, ev)
+}

@@ -1,0 +1,214 @@
+package inspect_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/emersion/go-smtp"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"mailaudit/audit"
+	"mailaudit/classify"
+	"mailaudit/config"
+	"mailaudit/inspect"
+	"mailaudit/policy"
+	"mailaudit/relay"
+	"mailaudit/sink"
+)
+
+// recorder keeps audit events; the ClickHouse path is tested in cmd/mailaudit.
+type recorder struct {
+	mu     sync.Mutex
+	events []*audit.Event
+}
+
+func (r *recorder) Admit() error { return nil }
+func (r *recorder) Record(_ context.Context, ev *audit.Event) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, ev)
+	return nil
+}
+func (r *recorder) RecordAuth(context.Context, *audit.AuthEvent) error { return nil }
+func (r *recorder) last() *audit.Event {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.events[len(r.events)-1]
+}
+
+// gateway is the relay with the real classifier and policy in front of a sink.
+func gateway(t *testing.T, mode string) (addr string, up *sink.Sink, rec *recorder) {
+	t.Helper()
+	up, err := sink.Start(sink.Options{Addr: "127.0.0.1:0", Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { up.Close() })
+	roster, _ := filepath.Abs("../configs/roster.example.csv")
+	rules, _ := filepath.Abs("../configs/classify-rules.yaml")
+	cfg, err := config.Parse([]byte(fmt.Sprintf(`
+listeners: {plain: 127.0.0.1:0}
+trusted_networks: [127.0.0.0/8]
+routes: [{name: city, domains: [tphcm.gov.vn], upstream: %s, tls: none}]
+default_route: city
+classify: {rules: %s}
+policy: {mode: %s, roster: %s}
+`, up.Addr(), rules, mode, roster)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := classify.New(cfg.Classify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pe, err := policy.New(cfg.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec = &recorder{}
+	r, err := relay.New(&relay.Runtime{Config: cfg, Inspect: inspect.New(cl, pe)}, rec, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs, err := r.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Shutdown(context.Background()) })
+	return addrs.Plain.String(), up, rec
+}
+
+// docx makes a minimal Word document whose paragraphs are lines.
+func docx(t *testing.T, lines ...string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	w, _ := z.Create("[Content_Types].xml")
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`)
+	w, _ = z.Create("word/document.xml")
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
+	for _, l := range lines {
+		fmt.Fprintf(w, "<w:p><w:r><w:t>%s</w:t></w:r></w:p>", l)
+	}
+	io.WriteString(w, `</w:body></w:document>`)
+	z.Close()
+	return b.Bytes()
+}
+
+func mailWithDocx(from, to, subject, name string, doc []byte) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "From: <%s>\r\nTo: <%s>\r\nSubject: %s\r\nMessage-ID: <%s@test>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n", from, to, subject, name)
+	b.WriteString("--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nKính gửi anh chị, gửi văn bản đính kèm.\r\n")
+	fmt.Fprintf(&b, "--B\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document; name=\"%s\"\r\nContent-Disposition: attachment; filename=\"%s\"\r\nContent-Transfer-Encoding: base64\r\n\r\n", name, name)
+	enc := base64.StdEncoding.EncodeToString(doc)
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n--B--\r\n")
+	return []byte(b.String())
+}
+
+func send(addr, from, to string, msg []byte) error {
+	c, err := smtp.Dial(addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := c.Mail(from, &smtp.MailOptions{UTF8: true}); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to, nil); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	w.Write(msg)
+	_, err = w.CloseWithResponse()
+	return err
+}
+
+var secretDoc = []string{
+	"TRUNG TÂM THÔNG TIN TRIỂN LÃM", "MẬT", "Số: 23/BC-TTTL",
+	"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+	"BÁO CÁO", "Kết quả xác minh đơn thư", "Kính gửi: Sở Văn hóa và Thể thao",
+	"Nội dung báo cáo ... ./.", "Nơi nhận:", "- Như trên;", "- Lưu: VT, HCTH.",
+}
+
+func TestSecretDocxEnforceRejectsBeforeDot(t *testing.T) {
+	addr, up, rec := gateway(t, "enforce")
+	msg := mailWithDocx("nguyen.van.an@tphcm.gov.vn", "vanphong@svhtt.tphcm.gov.vn", "Báo cáo kết quả xác minh", "BC ket qua xac minh.docx", docx(t, secretDoc...))
+	err := send(addr, "nguyen.van.an@tphcm.gov.vn", "vanphong@svhtt.tphcm.gov.vn", msg)
+	var se *smtp.SMTPError
+	if !errors.As(err, &se) || se.Code != 550 || se.EnhancedCode != (smtp.EnhancedCode{5, 7, 1}) {
+		t.Fatalf("secret docx in enforce mode: %v, want 550 5.7.1", err)
+	}
+	vi := strings.Index(se.Message, "mật")
+	en := strings.Index(strings.ToLower(se.Message), "secret")
+	if vi < 0 || en < 0 || vi > en {
+		t.Errorf("reply is not bilingual with Vietnamese first: %q", se.Message)
+	}
+	if up.Dots() != 0 {
+		t.Fatal("the upstream saw the final dot of a refused secret document")
+	}
+	ev := rec.last()
+	if ev.Action != audit.ActionRejected || ev.Secrecy != "mat" || !contains(ev.Flags, policy.FindingSecretDocument) {
+		t.Fatalf("audit row: action=%s secrecy=%s flags=%v", ev.Action, ev.Secrecy, ev.Flags)
+	}
+}
+
+func TestSecretDocxMonitorRelaysAndFlags(t *testing.T) {
+	addr, up, rec := gateway(t, "monitor")
+	msg := mailWithDocx("nguyen.van.an@tphcm.gov.vn", "vanphong@svhtt.tphcm.gov.vn", "Báo cáo", "BC.docx", docx(t, secretDoc...))
+	if err := send(addr, "nguyen.van.an@tphcm.gov.vn", "vanphong@svhtt.tphcm.gov.vn", msg); err != nil {
+		t.Fatalf("monitor mode refused: %v", err)
+	}
+	if up.Accepted() != 1 {
+		t.Fatal("not relayed")
+	}
+	ev := rec.last()
+	if ev.Action != audit.ActionRelayed || !contains(ev.Flags, policy.FindingSecretDocument) || ev.Type != "bao_cao" || ev.DocNumber != "23/BC-TTTL" {
+		t.Fatalf("audit row: action=%s type=%s doc=%s flags=%v", ev.Action, ev.Type, ev.DocNumber, ev.Flags)
+	}
+}
+
+func TestInvitationFromPersonalAccountFlagged(t *testing.T) {
+	addr, up, rec := gateway(t, "enforce")
+	doc := docx(t, "TRUNG TÂM THÔNG TIN TRIỂN LÃM", "Số: 12/GM-TTTL", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"Độc lập - Tự do - Hạnh phúc", "GIẤY MỜI", "Họp giao ban tuần 22", "Trân trọng kính mời các phòng tham dự./.")
+	msg := mailWithDocx("an.nguyenvan@gmail.com", "phong.hcth@tphcm.gov.vn", "[Giấy mời] Họp giao ban", "GM_hop_giao_ban.docx", doc)
+	if err := send(addr, "an.nguyenvan@gmail.com", "phong.hcth@tphcm.gov.vn", msg); err != nil {
+		t.Fatalf("invitation: %v", err)
+	}
+	if up.Accepted() != 1 {
+		t.Fatal("not relayed: bypass is logged, not rejected, by default")
+	}
+	ev := rec.last()
+	if ev.Type != "giay_moi" || !ev.Mandated || !contains(ev.Flags, policy.FindingBypassPersonalSender) {
+		t.Fatalf("audit row: type=%s mandated=%v flags=%v", ev.Type, ev.Mandated, ev.Flags)
+	}
+}
+
+func contains(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var _ = os.Getenv
