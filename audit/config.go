@@ -64,7 +64,7 @@ type SpoolConfig struct {
 // BatchConfig bounds one INSERT: whichever limit is reached first ships it.
 type BatchConfig struct {
 	Rows     int           `yaml:"rows"`     // default 5000
-	Bytes    int64         `yaml:"bytes"`    // spool-encoded bytes, default 16 MiB
+	Bytes    int64         `yaml:"bytes"`    // spool-encoded bytes, default 32 MiB
 	Interval time.Duration `yaml:"interval"` // default 1s
 }
 
@@ -111,7 +111,7 @@ const (
 	DefaultSpoolDir      = "/var/spool/mailaudit"
 	DefaultSpoolMaxBytes = 1 << 30
 	DefaultBatchRows     = 5000
-	DefaultBatchBytes    = 16 << 20
+	DefaultBatchBytes    = 32 << 20
 	DefaultBatchInterval = time.Second
 	DefaultTimezone      = "Asia/Ho_Chi_Minh"
 	DefaultTimeout       = 10 * time.Second

@@ -244,6 +244,10 @@ type batch struct {
 	queryID string    // id of the last insert attempt (to wait it out)
 }
 
+// backlogFactor bounds how far a batch grows past Batch.Rows while a
+// backlog is waiting.
+const backlogFactor = 10
+
 func (b *batch) rows() int { return len(b.msgs) + len(b.auths) }
 
 func (b *batch) reset() {
@@ -324,8 +328,15 @@ func (w *Writer) ship(ctx context.Context) {
 
 // fill reads records into b until it is full or nothing durable is left;
 // caughtUp reports the latter.
+//
+// Batch.Rows is reached first when records trickle in; when a backlog is
+// waiting (after an outage, or a burst faster than ClickHouse takes small
+// inserts) the batch grows to backlogFactor × Batch.Rows, within
+// Batch.Bytes. Every INSERT costs ClickHouse a new part of ~80 files
+// whatever its size (about 0.1 s on 18.16 here), so big batches are what
+// lets a backlog drain at 100k rows/s instead of 30k.
 func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
-	for b.rows() < w.cfg.Batch.Rows && b.bytes < w.cfg.Batch.Bytes {
+	for b.rows() < backlogFactor*w.cfg.Batch.Rows && b.bytes < w.cfg.Batch.Bytes {
 		p, _, ok, err := rd.next()
 		if err != nil {
 			return false, err

@@ -16,7 +16,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 ./.run/mailaudit sink --addr 127.0.0.1:2526 --dir .run/mail \
-  --users 'nguyen.van.a@tphcm.gov.vn:Demo#Pass2024,tran.thi.b@tphcm.gov.vn:short' > .run/sink.log 2>&1 &
+  --users 'lhphuc.tttl@tphcm.gov.vn:Demo#Pass2024,ptnanh.tttl@tphcm.gov.vn:anh12345' > .run/sink.log 2>&1 &
 pids+=($!)
 ./.run/mailaudit serve --config configs/dev.yaml 2> >(tee .run/relay.log >&2) &
 pids+=($!)
@@ -33,11 +33,13 @@ mailaudit is running:
   audit       ClickHouse 127.0.0.1:9000, database mailaudit (spool in .run/spool)
   metrics     http://127.0.0.1:9100/metrics
 
-Send an invitation through the relay, authenticating as a staff member:
+Send an invitation through the relay, authenticating as a staff member of
+configs/roster.example.csv (the sink also knows ptnanh.tttl@tphcm.gov.vn
+with the weak password anh12345, which shows up in auth_events):
 
   swaks --server 127.0.0.1 --port 2587 --tls \
-        --auth-user nguyen.van.a@tphcm.gov.vn --auth-password 'Demo#Pass2024' \
-        --from nguyen.van.a@tphcm.gov.vn --to phong.hcth@tphcm.gov.vn \
+        --auth-user lhphuc.tttl@tphcm.gov.vn --auth-password 'Demo#Pass2024' \
+        --from lhphuc.tttl@tphcm.gov.vn --to ptnanh.tttl@tphcm.gov.vn \
         --header 'Subject: [Giấy mời] Họp giao ban tuần 22' \
         --body $'GIẤY MỜI\nSố: 12/GM-TTTL\nKính mời các phòng dự họp giao ban.'
 
