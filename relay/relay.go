@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/netip"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -346,5 +347,15 @@ func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 // slogPrintf adapts go-smtp's logger to slog.
 type slogPrintf struct{ l *slog.Logger }
 
-func (p slogPrintf) Printf(format string, v ...any) { p.l.Warn(fmt.Sprintf(format, v...)) }
-func (p slogPrintf) Println(v ...any)               { p.l.Warn(fmt.Sprint(v...)) }
+func (p slogPrintf) Printf(format string, v ...any) { p.log(fmt.Sprintf(format, v...)) }
+func (p slogPrintf) Println(v ...any)               { p.log(fmt.Sprint(v...)) }
+
+// log keeps clients that hang up without QUIT out of the warnings: it is
+// what phones and load tools do all day.
+func (p slogPrintf) log(msg string) {
+	if strings.Contains(msg, "connection reset by peer") || strings.Contains(msg, "broken pipe") {
+		p.l.Debug(msg)
+		return
+	}
+	p.l.Warn(msg)
+}
