@@ -78,6 +78,7 @@ type envOpts struct {
 	inspect Inspector
 	hold    bool
 	noSink  bool // the upstream address points at nothing
+	route   string // extra keys of the route, each line indented by four spaces
 }
 
 // newEnv puts a relay in front of a sink that requires AUTH.
@@ -117,6 +118,7 @@ instance: test
 hostname: relay.test
 listeners:
   submission: 127.0.0.1:0
+  submissions: 127.0.0.1:0
   plain: 127.0.0.1:0
 tls:
   self_signed: true
@@ -127,10 +129,10 @@ routes:
     tls: none
     dial_timeout: 2s
     pool_size: 4
-default_route: city
+%sdefault_route: city
 log:
   level: error
-`, upAddr)
+`, upAddr, o.route)
 	if !strings.Contains(o.yaml, "allow_insecure_auth") {
 		base += "allow_insecure_auth: true\n"
 	}

@@ -604,3 +604,38 @@ s.sendmail(%q, ["b@tphcm.gov.vn"], open(%q, "rb").read()); s.quit()`, host, port
 		})
 	}
 }
+
+func TestImplicitTLSListener(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	c, err := smtp.DialTLS(e.addrs.Submissions.String(), &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Auth(sasl.NewPlainClient("", testUser, testPass)); err != nil {
+		t.Fatalf("AUTH on 465: %v", err)
+	}
+	if _, err := send(c, testUser, []string{"b@tphcm.gov.vn"}, message("465", 500)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSlowUpstreamTempfails(t *testing.T) {
+	s, err := startOpenSink(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := s.Hold() // the upstream never answers the final dot in time
+	defer release()
+	e := newEnvWithUpstream(t, envOpts{route: "    submission_timeout: 300ms\n"}, s)
+	c := dialPlain(t, e.addrs.Plain)
+	_, err = send(c, "a@tphcm.gov.vn", []string{"b@tphcm.gov.vn"}, message("slow", 500))
+	var se *smtp.SMTPError
+	if !errors.As(err, &se) || se.Code != 451 || se.EnhancedCode != (smtp.EnhancedCode{4, 4, 2}) {
+		t.Fatalf("slow upstream: %v, want 451 4.4.2", err)
+	}
+	evs := e.audit.Events()
+	if len(evs) != 1 || evs[0].Action != audit.ActionTempfailed {
+		t.Fatalf("events: %+v", evs)
+	}
+}

@@ -2,10 +2,11 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -95,6 +96,8 @@ type daemonOpts struct {
 	chAddr   string
 	spool    string
 	mode     string // policy mode
+	roster   string // roster CSV; default the example roster
+	admin    string // admin listener address
 }
 
 func writeConfig(t *testing.T, o daemonOpts) (path, plain, sub string) {
@@ -102,6 +105,13 @@ func writeConfig(t *testing.T, o daemonOpts) (path, plain, sub string) {
 	plain, sub = freeAddr(t), freeAddr(t)
 	if o.mode == "" {
 		o.mode = "monitor"
+	}
+	if o.roster == "" {
+		o.roster = repoFile(t, "configs/roster.example.csv")
+	}
+	admin := ""
+	if o.admin != "" {
+		admin = "admin:\n  addr: " + o.admin + "\n"
 	}
 	cfg := fmt.Sprintf(`
 instance: e2e
@@ -120,7 +130,7 @@ routes:
     pool_size: 8
 default_route: city
 shutdown_grace: 20s
-log:
+%slog:
   level: info
 classify:
   rules: %s
@@ -137,7 +147,7 @@ audit:
     interval: 200ms
   subject:
     privacy: plain
-`, plain, sub, o.upstream, repoFile(t, "configs/classify-rules.yaml"), o.mode, repoFile(t, "configs/roster.example.csv"), o.chAddr, o.spool)
+`, plain, sub, o.upstream, admin, repoFile(t, "configs/classify-rules.yaml"), o.mode, o.roster, o.chAddr, o.spool)
 	path = filepath.Join(t.TempDir(), "mailaudit.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -463,4 +473,65 @@ func TestWeakPasswordRecordedNotLeaked(t *testing.T) {
 	}
 }
 
-var _ = context.Background
+func TestReloadKeepsOldRosterOnBrokenCSV(t *testing.T) {
+	up := startSink(t, nil)
+	dir := t.TempDir()
+	roster := filepath.Join(dir, "roster.csv")
+	good, err := os.ReadFile(repoFile(t, "configs/roster.example.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(roster, good, 0o600)
+	admin := freeAddr(t)
+	cfg, plain, sub := writeConfig(t, daemonOpts{upstream: up.Addr(), chAddr: freeAddr(t), spool: t.TempDir(), roster: roster, admin: admin})
+	d := startDaemon(t, cfg, plain, sub)
+
+	// Break line 7 of the roster (a bad personal address) and reload.
+	lines := strings.Split(string(good), "\n")
+	for i, l := range lines {
+		if strings.HasPrefix(l, "TTTL003,") {
+			lines[i] = strings.Replace(l, "hoangphuc.le.vn@gmail.com", "not-an-address", 1)
+			t.Logf("broken roster line %d", i+1)
+		}
+	}
+	os.WriteFile(roster, []byte(strings.Join(lines, "\n")), 0o600)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	var logged bool
+	for i := 0; i < 200 && !logged; i++ {
+		logged = strings.Contains(d.stderr.String(), "reload refused")
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !logged || !strings.Contains(d.stderr.String(), "roster.csv:") {
+		t.Fatalf("no refused reload with a line number in the log:\n%s", d.stderr.String())
+	}
+	// The daemon still relays, with the old roster: a known sender gets no
+	// unknown_sender flag (visible in the per-message log line).
+	if err := sendOne(plain, "after-reload@e2e", []byte("Kinh gui cac phong.\r\n")); err != nil {
+		t.Fatalf("relay after a refused reload: %v", err)
+	}
+	resp, err := http.Get("http://" + admin + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v", err)
+	}
+	resp, err = http.Get("http://" + admin + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.Contains(body, []byte(`mailaudit_relay_messages_total{action="relayed"} 1`)) {
+		t.Errorf("metrics do not count the relayed message:\n%s", body)
+	}
+	// A good roster is taken.
+	os.WriteFile(roster, good, 0o600)
+	d.cmd.Process.Signal(syscall.SIGHUP)
+	var reloaded bool
+	for i := 0; i < 200 && !reloaded; i++ {
+		reloaded = strings.Contains(d.stderr.String(), "configuration reloaded")
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !reloaded {
+		t.Fatalf("good config not reloaded:\n%s", d.stderr.String())
+	}
+	d.stop(syscall.SIGTERM)
+}
