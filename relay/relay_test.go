@@ -25,6 +25,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"mailaudit/audit"
+	"mailaudit/sink"
 )
 
 func dialPlain(t *testing.T, addr net.Addr) *smtp.Client {
@@ -637,5 +638,21 @@ func TestSlowUpstreamTempfails(t *testing.T) {
 	evs := e.audit.Events()
 	if len(evs) != 1 || evs[0].Action != audit.ActionTempfailed {
 		t.Fatalf("events: %+v", evs)
+	}
+}
+
+func TestSizeIsTheSmallerOfOursAndUpstreams(t *testing.T) {
+	s, err := sink.Start(sink.Options{Addr: "127.0.0.1:0", MaxMessageBytes: 7777})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := newEnvWithUpstream(t, envOpts{}, s) // ours: the default 50 MiB
+	c := dialPlain(t, e.addrs.Plain)
+	if err := c.Hello("client.test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, v := c.Extension("SIZE"); v != "7777" {
+		t.Fatalf("SIZE = %q, want the upstream's 7777", v)
 	}
 }
