@@ -41,13 +41,12 @@ func (w *Writer) insert(ctx context.Context, conn driver.Conn, b *batch) error {
 	defer cancel()
 	msgs, msgDays, auths, authDays := b.msgs, b.msgDays, b.auths, b.authDay
 	if b.replay {
-		if b.queryID != "" && w.schema.Cluster == "" {
-			// The failed attempt may still be running on the server (we
-			// stopped waiting; it did not): a check made now could miss rows
-			// it is about to commit.
-			if err := waitQueryGone(ictx, conn, b.queryID); err != nil {
-				return err
-			}
+		// An earlier attempt (ours that we stopped waiting for, or one of
+		// a process that died mid-insert) may still be running on the
+		// server and commit after a check made now: wait until no insert
+		// of this spool runs there.
+		if err := waitInsertsGone(ictx, conn, w.queryPrefix()); err != nil {
+			return err
 		}
 		var err error
 		ids := make([]uuid.UUID, len(msgs))
@@ -88,7 +87,7 @@ func (w *Writer) insert(ctx context.Context, conn driver.Conn, b *batch) error {
 }
 
 func (w *Writer) insertCtx(ctx context.Context, b *batch) context.Context {
-	b.queryID = uuid.NewString()
+	b.queryID = w.queryPrefix() + uuid.NewString()
 	opts := []clickhouse.QueryOption{clickhouse.WithQueryID(b.queryID)}
 	if w.schema.Cluster != "" {
 		// Synchronous: the Distributed table must not acknowledge rows it
@@ -253,17 +252,23 @@ func existing(ctx context.Context, conn driver.Conn, table string, ids []uuid.UU
 	return have, nil
 }
 
-// waitQueryGone waits until query id no longer runs on the server.
-func waitQueryGone(ctx context.Context, conn driver.Conn, id string) error {
+// queryPrefix starts the query_id of every INSERT this spool's shipper
+// sends.
+func (w *Writer) queryPrefix() string { return "mailaudit-" + w.sp.id + "-" }
+
+// waitInsertsGone waits until no query whose id starts with prefix runs on
+// the server conn talks to.
+func waitInsertsGone(ctx context.Context, conn driver.Conn, prefix string) error {
 	for {
 		var n uint64
-		if err := conn.QueryRow(ctx, "SELECT count() FROM system.processes WHERE query_id = "+quote(id)).Scan(&n); err != nil {
-			return fmt.Errorf("check earlier insert %s: %w", id, err)
+		q := "SELECT count() FROM system.processes WHERE startsWith(query_id, " + quote(prefix) + ")"
+		if err := conn.QueryRow(ctx, q).Scan(&n); err != nil {
+			return fmt.Errorf("check for earlier inserts still running: %w", err)
 		}
 		if n == 0 {
 			return nil
 		}
-		if !sleep(ctx, 100*time.Millisecond) {
+		if !sleep(ctx, 50*time.Millisecond) {
 			return ctx.Err()
 		}
 	}

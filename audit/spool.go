@@ -3,7 +3,9 @@ package audit
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -103,6 +105,7 @@ type spool struct {
 	closed     bool          // refusing new records
 	closeOnce  sync.Once     // releasing files and the lock
 	firstSeq   uint64        // first segment of this process: earlier ones are replays
+	id         string        // random, fixed for the folder's life: names our inserts
 	alarmed    bool          // 80% alarm raised and not yet cleared
 	kick       chan struct{}
 	stop       chan struct{}
@@ -138,6 +141,10 @@ func openSpool(opt spoolOptions) (*spool, error) {
 		flusherEnd: make(chan struct{}),
 	}
 	if err := s.scan(); err != nil {
+		lock.Close()
+		return nil, err
+	}
+	if s.id, err = spoolID(opt.dir); err != nil {
 		lock.Close()
 		return nil, err
 	}
@@ -208,6 +215,25 @@ func (s *spool) newSegment(seq uint64) error {
 	s.segs = append(s.segs, &segment{seq: seq, size: segHeaderSize})
 	s.total += segHeaderSize
 	return nil
+}
+
+// spoolID reads or creates the folder's identity. The shipper prefixes its
+// INSERT query ids with it, so that after a crash the next process can see
+// whether an insert of the dead one is still running on the server.
+func spoolID(dir string) (string, error) {
+	path := filepath.Join(dir, "spool-id")
+	if b, err := os.ReadFile(path); err == nil && len(bytes.TrimSpace(b)) == 32 {
+		return string(bytes.TrimSpace(b)), nil
+	}
+	var raw [16]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", fmt.Errorf("spool: id: %w", err)
+	}
+	id := hex.EncodeToString(raw[:])
+	if err := os.WriteFile(path, []byte(id+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("spool: write id: %w", err)
+	}
+	return id, nil
 }
 
 func syncDir(dir string) error {
