@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"reflect"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -161,7 +162,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	r, err := relay.New(rt, auditSink{w: aw, cfg: ac}, log.With("component", "relay"), reg)
+	r, err := relay.New(rt, auditSink{w: aw, cfg: ac, broken: new(atomic.Pointer[error])}, log.With("component", "relay"), reg)
 	if err != nil {
 		aw.Close(context.Background())
 		return err
@@ -259,6 +260,9 @@ func startAdmin(addr string, reg *prometheus.Registry, log *slog.Logger) (*http.
 type auditSink struct {
 	w   *audit.Writer
 	cfg audit.Config
+	// broken remembers a spool write or fsync failure: the spool refuses
+	// records until restart, so new mail is deferred before its final dot.
+	broken *atomic.Pointer[error]
 }
 
 // admitHeadroom keeps room in the spool for the records of messages
@@ -266,6 +270,9 @@ type auditSink struct {
 const admitHeadroom = 4 << 20
 
 func (a auditSink) Admit() error {
+	if p := a.broken.Load(); p != nil {
+		return *p
+	}
 	if a.w.Pending() >= a.cfg.Spool.MaxBytes-admitHeadroom {
 		return audit.ErrSpoolFull
 	}
@@ -274,7 +281,11 @@ func (a auditSink) Admit() error {
 
 func (a auditSink) Record(ctx context.Context, ev *audit.Event) error {
 	ev.Subject = audit.SubjectFor(a.cfg, ev.Subject)
-	return a.w.Record(ctx, ev)
+	err := a.w.Record(ctx, ev)
+	if err != nil && !errors.Is(err, audit.ErrSpoolFull) && ctx.Err() == nil {
+		a.broken.Store(&err)
+	}
+	return err
 }
 
 func (a auditSink) RecordAuth(ctx context.Context, ev *audit.AuthEvent) error {
