@@ -77,7 +77,7 @@ type envOpts struct {
 	yaml    string // extra YAML appended to the base config
 	inspect Inspector
 	hold    bool
-	noSink  bool // the upstream address points at nothing
+	noSink  bool   // the upstream address points at nothing
 	route   string // extra keys of the route, each line indented by four spaces
 }
 
