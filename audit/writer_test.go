@@ -100,8 +100,11 @@ func TestAmbiguousInsertNotDuplicated(t *testing.T) {
 		}
 	}
 	flush(t, w)
-	if lost.Load() < 3 {
-		t.Fatalf("fault hook ran %d times, want >= 3", lost.Load())
+	// How many inserts the hook sees depends on batching (a replay that
+	// finds every row inserts nothing); one lost acknowledgement is the
+	// precondition, the duplicates metric below proves the check ran.
+	if lost.Load() < 1 {
+		t.Fatalf("fault hook never ran")
 	}
 	assertExactlyOnce(t, srv, cfg.ClickHouse.Database, n)
 	if got := counter(w.m.duplicates); got == 0 {
