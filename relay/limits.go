@@ -69,7 +69,9 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			continue
 		}
 		lc := &limitedConn{Conn: c, release: func() { l.r.conns.release(ip) }}
-		lc.w = bufio.NewWriterSize(writerOnly{c}, 4096)
+		lc.pool = &l.r.writers
+		lc.w = lc.pool.Get().(*bufio.Writer)
+		lc.w.Reset(writerOnly{c})
 		return lc, nil
 	}
 }
@@ -93,18 +95,22 @@ type limitedConn struct {
 	release func()
 	mu      sync.Mutex
 	w       *bufio.Writer
+	pool    *sync.Pool // where w goes back at Close
 }
 
 func (c *limitedConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.w == nil {
+		return 0, net.ErrClosed
+	}
 	return c.w.Write(p)
 }
 
 func (c *limitedConn) flush() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.w.Buffered() == 0 {
+	if c.w == nil || c.w.Buffered() == 0 {
 		return nil
 	}
 	return c.w.Flush()
@@ -132,6 +138,13 @@ func (c *limitedConn) SetDeadline(t time.Time) error {
 
 func (c *limitedConn) Close() error {
 	c.flush()
+	c.mu.Lock()
+	if c.w != nil {
+		c.w.Reset(nil)
+		c.pool.Put(c.w)
+		c.w = nil
+	}
+	c.mu.Unlock()
 	c.once.Do(c.release)
 	return c.Conn.Close()
 }

@@ -6,6 +6,7 @@
 package relay
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -92,6 +93,11 @@ type Relay struct {
 	maxSize  atomic.Int64
 
 	stopSweep chan struct{}
+
+	// Buffers recycled across messages and connections: io.Copy would
+	// allocate 32 KB per message, and every connection a reply buffer.
+	copyBufs sync.Pool // *[]byte of 32 KB
+	writers  sync.Pool // *bufio.Writer of 4 KB
 }
 
 // New makes a relay; Start opens its listeners.
@@ -110,6 +116,8 @@ func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registere
 		sessions:  map[*session]struct{}{},
 		stopSweep: make(chan struct{}),
 	}
+	r.copyBufs.New = func() any { b := make([]byte, 32<<10); return &b }
+	r.writers.New = func() any { return bufio.NewWriterSize(nil, 4096) }
 	r.conns.perIP = map[netip.Addr]int{}
 	r.authIP.entries = map[string]*lockEntry{}
 	r.authUsr.entries = map[string]*lockEntry{}

@@ -417,7 +417,9 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 	if w != nil {
 		sink = &teeWriter{up: w, copy: &s.buf}
 	}
-	n, err := io.Copy(sink, dr)
+	bp := s.r.copyBufs.Get().(*[]byte)
+	n, err := io.CopyBuffer(sink, dr, *bp)
+	s.r.copyBufs.Put(bp)
 	ev.Size = n
 	s.r.metrics.bytes.Add(float64(n))
 	if err != nil {
