@@ -6,6 +6,7 @@ import (
 	"mailaudit/audit"
 	"mailaudit/classify"
 	"mailaudit/policy"
+	"mailaudit/report"
 )
 
 // Extra holds the sections owned by the other packages; each validates
@@ -14,6 +15,8 @@ type Extra struct {
 	Classify classify.Config `yaml:"classify"`
 	Policy   policy.Config   `yaml:"policy"`
 	Audit    audit.Config    `yaml:"audit"`
+	// Dashboard is the auditors' web UI; absent means off.
+	Dashboard *report.DashboardConfig `yaml:"dashboard"`
 }
 
 func defaultExtra() Extra { return Extra{} }
@@ -28,6 +31,13 @@ func (e *Extra) validate() error {
 	e.Audit = e.Audit.WithDefaults()
 	if err := e.Audit.Validate(); err != nil {
 		return err
+	}
+	if e.Dashboard != nil {
+		d := e.Dashboard.WithDefaults()
+		e.Dashboard = &d
+		if err := e.Dashboard.Validate(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -13,6 +13,8 @@ have swaks || need+=(swaks)
 have curl || need+=(curl)
 have python3 || need+=(python3)
 have smtp-source || need+=(postfix)
+# The dashboard's end-to-end test drives a real headless browser.
+have chromium || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"

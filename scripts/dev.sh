@@ -32,6 +32,7 @@ mailaudit is running:
   upstream    127.0.0.1:2526 (mailaudit sink; messages land in .run/mail)
   audit       ClickHouse 127.0.0.1:9000, database mailaudit (spool in .run/spool)
   metrics     http://127.0.0.1:9100/metrics
+  dashboard   http://127.0.0.1:8088/  (user kiemtoan, password KiemToan#2024)
 
 Send an invitation through the relay, authenticating as a staff member of
 configs/roster.example.csv (the sink also knows ptnanh.tttl@tphcm.gov.vn
@@ -47,6 +48,10 @@ See its audit row (one row per message; FINAL hides replayed duplicates):
 
   clickhouse-client -q "SELECT ts, auth_user, type, doc_number, flags, action, upstream_code
                         FROM mailaudit.messages FINAL ORDER BY ts DESC LIMIT 5 FORMAT Vertical"
+
+Quarterly usage per person and division (the auditors' report):
+
+  ./.run/mailaudit report usage --config configs/dev.yaml --quarter $(date +%Y)Q$(( ($(date +%-m)-1)/3+1 ))
 
 Press Ctrl-C to stop.
 TXT

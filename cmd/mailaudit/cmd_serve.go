@@ -29,6 +29,7 @@ import (
 	"mailaudit/inspect"
 	"mailaudit/policy"
 	"mailaudit/relay"
+	"mailaudit/report/dashboard"
 )
 
 func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -103,21 +104,28 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 // buildRuntime makes everything a reload replaces: TLS, classifier, policy
 // with its roster. Relative file names are taken from the config's folder.
 func buildRuntime(cfg *config.Config) (*relay.Runtime, error) {
+	rt, _, err := buildRuntimePolicy(cfg)
+	return rt, err
+}
+
+// buildRuntimePolicy is buildRuntime that also returns the policy engine,
+// whose roster the dashboard shows.
+func buildRuntimePolicy(cfg *config.Config) (*relay.Runtime, *policy.Engine, error) {
 	tlsConf, err := relay.LoadTLS(cfg.TLS, cfg.Hostname)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cc := cfg.Classify
 	cc.Rules = relative(cfg.Path, cc.Rules)
 	cl, err := classify.New(cc)
 	if err != nil {
-		return nil, fmt.Errorf("classify: %w", err)
+		return nil, nil, fmt.Errorf("classify: %w", err)
 	}
 	pc := cfg.Policy
 	pc.Roster = relative(cfg.Path, pc.Roster)
 	pe, err := policy.New(pc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	hold := cfg.VerdictHeader
 	for _, f := range policy.Findings() {
@@ -131,7 +139,7 @@ func buildRuntime(cfg *config.Config) (*relay.Runtime, error) {
 		HoldMessage:  hold,
 		WeakPassword: policy.WeakPassword,
 		TLSConfig:    tlsConf,
-	}, nil
+	}, pe, nil
 }
 
 func relative(cfgPath, p string) string {
@@ -149,10 +157,12 @@ func tlsConfig(cert tls.Certificate) *tls.Config {
 func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	rt, err := buildRuntime(cfg)
+	rt, pe, err := buildRuntimePolicy(cfg)
 	if err != nil {
 		return err
 	}
+	var engine atomic.Pointer[policy.Engine]
+	engine.Store(pe)
 	ac := cfg.Audit
 	ac.Spool.Dir = relative(cfg.Path, ac.Spool.Dir)
 	if ac.Instance == "" {
@@ -180,6 +190,23 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 			return err
 		}
 	}
+	if cfg.Dashboard != nil {
+		conn, err := audit.OpenClickHouse(ac)
+		if err != nil {
+			r.Shutdown(context.Background())
+			aw.Close(context.Background())
+			return fmt.Errorf("dashboard: %w", err)
+		}
+		defer conn.Close()
+		stopDash, err := dashboard.Start(ctx, *cfg.Dashboard, conn, audit.SchemaFor(ac),
+			func() *policy.Roster { return engine.Load().Roster() }, log.With("component", "dashboard"))
+		if err != nil {
+			r.Shutdown(context.Background())
+			aw.Close(context.Background())
+			return err
+		}
+		defer stopDash(context.Background())
+	}
 	log.Info("mailaudit started", "instance", cfg.Instance, "config", cfg.Path)
 
 	hup := make(chan os.Signal, 1)
@@ -188,7 +215,9 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	for {
 		select {
 		case <-hup:
-			reload(r, cfg, log)
+			if pe := reload(r, cfg, log); pe != nil {
+				engine.Store(pe)
+			}
 			continue
 		case <-ctx.Done():
 		}
@@ -218,20 +247,25 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 
 // reload reads the config file again and swaps the runtime; a config that
 // does not validate is refused and the running one kept.
-func reload(r *relay.Relay, old *config.Config, log *slog.Logger) {
+func reload(r *relay.Relay, old *config.Config, log *slog.Logger) *policy.Engine {
 	cfg, err := config.Load(old.Path)
 	if err == nil {
 		var rt *relay.Runtime
-		if rt, err = buildRuntime(cfg); err == nil {
+		var pe *policy.Engine
+		if rt, pe, err = buildRuntimePolicy(cfg); err == nil {
 			if !reflect.DeepEqual(cfg.Audit, old.Audit) {
 				log.Warn("audit settings changed; they take effect at restart")
 			}
+			if !reflect.DeepEqual(cfg.Dashboard, old.Dashboard) {
+				log.Warn("dashboard settings changed; they take effect at restart")
+			}
 			r.Swap(rt)
 			log.Info("configuration reloaded", "config", old.Path)
-			return
+			return pe
 		}
 	}
 	log.Error("reload refused; the running configuration stays", "err", oneLine(err))
+	return nil
 }
 
 func startAdmin(addr string, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {

@@ -24,6 +24,8 @@ func commands() map[string]command {
 		"bench":        {cmdBench, "bench [flags]                measure direct-to-sink vs via-relay throughput"},
 		"classify":     {cmdClassify, "classify [--json] PATH...    label messages with document types"},
 		"migrate":      {cmdMigrate, "migrate [--config FILE]      create or upgrade the ClickHouse schema"},
+		"report":       {cmdReport, "report KIND [flags]          auditor reports (usage, low-usage, findings, types, activation)"},
+		"demo-data":    {cmdDemoData, "demo-data --rows N [flags]   fill ClickHouse with a synthetic agency"},
 	}
 }
 

@@ -1,0 +1,135 @@
+package dashboard
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"strings"
+
+	"mailaudit/report"
+)
+
+// bar is one labelled value of a chart.
+type bar struct {
+	Label string
+	Value uint64
+}
+
+// columnChart draws vertical bars (one per week) as inline SVG: no script,
+// no external file, readable in any browser and in a saved page.
+func columnChart(bars []bar) template.HTML {
+	const w, h, pad = 720, 200, 24
+	var top uint64 = 1
+	for _, b := range bars {
+		top = max(top, b.Value)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg">`, w, h+pad)
+	if len(bars) > 0 {
+		bw := float64(w) / float64(len(bars))
+		for i, b := range bars {
+			bh := float64(h-pad) * float64(b.Value) / float64(top)
+			x := float64(i) * bw
+			fmt.Fprintf(&sb, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f"><title>%s: %d</title></rect>`,
+				x+1, float64(h)-bh, bw-2, bh, html.EscapeString(b.Label), b.Value)
+			if len(bars) <= 16 || i%2 == 0 {
+				fmt.Fprintf(&sb, `<text x="%.1f" y="%d" text-anchor="middle">%s</text>`, x+bw/2, h+16, html.EscapeString(b.Label))
+			}
+		}
+	}
+	fmt.Fprintf(&sb, `<text x="0" y="12" class="max">%d</text></svg>`, top)
+	return template.HTML(sb.String()) // every interpolated text is escaped above
+}
+
+// barChart draws horizontal labelled bars (the type mix).
+func barChart(bars []bar) template.HTML {
+	const w, row, labelW = 720, 22, 200
+	var top uint64 = 1
+	for _, b := range bars {
+		top = max(top, b.Value)
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg">`, w, row*max(len(bars), 1))
+	for i, b := range bars {
+		bw := float64(w-labelW-60) * float64(b.Value) / float64(top)
+		y := i * row
+		fmt.Fprintf(&sb, `<text x="%d" y="%d" text-anchor="end">%s</text><rect x="%d" y="%d" width="%.1f" height="%d"></rect><text x="%.1f" y="%d">%d</text>`,
+			labelW-6, y+15, html.EscapeString(b.Label), labelW, y+3, bw, row-6, float64(labelW)+bw+4, y+15, b.Value)
+	}
+	sb.WriteString(`</svg>`)
+	return template.HTML(sb.String())
+}
+
+// texts are the dashboard's own strings; report headers come from package
+// report.
+func texts() map[string][2]string {
+	return map[string][2]string{
+		"title":        {"Giám sát sử dụng thư điện tử Thành phố", "City mail system audit"},
+		"overview":     {"Tổng quan", "Overview"},
+		"usage":        {"Sử dụng theo quý", "Quarterly usage"},
+		"findings":     {"Vi phạm", "Findings"},
+		"login":        {"Đăng nhập", "Log in"},
+		"logout":       {"Đăng xuất", "Log out"},
+		"user":         {"Tên đăng nhập", "User name"},
+		"password":     {"Mật khẩu", "Password"},
+		"loginfailed":  {"Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},
+		"quarter":      {"Quý", "Quarter"},
+		"show":         {"Xem", "Show"},
+		"weekly":       {"Thư qua hệ thống Thành phố theo tuần", "Messages through the city system per week"},
+		"mix":          {"Loại văn bản", "Document types"},
+		"trend":        {"Thư có vi phạm theo tuần", "Flagged messages per week"},
+		"messages":     {"Thư qua HT Thành phố", "Messages via city system"},
+		"mandated":     {"Văn bản bắt buộc", "Mandated documents"},
+		"activedays":   {"Ngày sử dụng", "Active days"},
+		"flagged":      {"Thư có vi phạm", "Flagged messages"},
+		"attempts":     {"Tổng số thư", "All messages"},
+		"staff":        {"Số viên chức", "Staff"},
+		"lowusers":     {"Viên chức ít sử dụng", "Low users"},
+		"division":     {"Phòng/Bộ phận", "Division"},
+		"person":       {"Cá nhân", "Person"},
+		"name":         {"Họ và tên", "Full name"},
+		"id":           {"Mã", "Staff id"},
+		"reasons":      {"Lý do", "Reasons"},
+		"total":        {"Tổng cộng", "Total"},
+		"download":     {"Tải về", "Download"},
+		"thresholds":   {"Ngưỡng", "Thresholds"},
+		"notonroster":  {"(ngoài danh sách)", "(not on roster)"},
+		"time":         {"Thời gian (GMT+7)", "Time (GMT+7)"},
+		"sender":       {"Người gửi", "Sender"},
+		"recipients":   {"Người nhận", "Recipients"},
+		"type":         {"Loại văn bản", "Document type"},
+		"docnumber":    {"Số ký hiệu", "Doc. number"},
+		"action":       {"Xử lý", "Action"},
+		"kinds":        {"Vi phạm", "Findings"},
+		"allkinds":     {"Mọi loại vi phạm", "All findings"},
+		"truncated":    {"Chỉ hiện 2000 thư đầu; tải về để xem đủ.", "First 2000 shown; download for all."},
+		"message":      {"Chi tiết thư", "Message details"},
+		"signals":      {"Dấu hiệu phân loại", "Classifier signals"},
+		"nobody":       {"Không có ai dưới ngưỡng.", "Nobody is under the thresholds."},
+		"nomessages":   {"Không có thư nào.", "No messages."},
+		"nobody_body":  {"Nhật ký không lưu nội dung thư.", "The audit log keeps no message body."},
+		"perdivision":  {"Theo phòng/bộ phận", "Per division"},
+		"perperson":    {"Theo cá nhân", "Per person"},
+		"messages_msg": {"thư", "messages"},
+	}
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t": func(lang, key string) string {
+			v, ok := texts()[key]
+			if !ok {
+				return key
+			}
+			if lang == report.LangEN {
+				return v[1]
+			}
+			return v[0]
+		},
+		"typeLabel":    report.TypeLabel,
+		"findingLabel": report.FindingLabel,
+		"local":        report.LocalTime,
+		"join":         strings.Join,
+		"date":         func(t interface{ Format(string) string }) string { return t.Format("02/01/2006") },
+	}
+}

@@ -1,0 +1,303 @@
+package dashboard_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"mailaudit/report"
+	"mailaudit/report/dashboard"
+	fixture "mailaudit/report/reporttest"
+)
+
+const (
+	testUser = "kiemtoan"
+	testPass = "Mật-khẩu#2024"
+)
+
+func startDashboard(t *testing.T) (*httptest.Server, *report.Source) {
+	t.Helper()
+	env := fixture.Start(t)
+	hash, err := bcrypt.GenerateFromPassword([]byte(testPass), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := report.DashboardConfig{Addr: "127.0.0.1:0", Users: []report.DashboardUser{{Name: testUser, Hash: string(hash)}},
+		MinMessages: 3, MinActiveDays: 2}
+	src := report.NewSource(env.Conn, env.Schema, env.Roster)
+	srv, err := dashboard.New(cfg, func() *report.Source { return src }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts, src
+}
+
+// chromium finds Debian's browser; the test fails (it is not skipped)
+// without it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("MAILAUDIT_CHROMIUM")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("no browser at %s: install Debian's chromium package (apt-get install -y chromium) or set MAILAUDIT_CHROMIUM", p)
+	}
+	return p
+}
+
+// TestDashboardInBrowser logs in with headless Chromium, opens the
+// quarterly usage page and checks every figure on it against the report
+// package's own Usage for the same quarter; the screenshot is written to
+// the test's artifact directory (kept with go test -artifacts -outputdir DIR).
+func TestDashboardInBrowser(t *testing.T) {
+	bin := chromium(t)
+	ts, src := startDashboard(t)
+	q, _ := report.ParseQuarter("2024Q2")
+	want, err := src.Usage(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1600, 1200),
+	}
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	// A hung browser must not hang the test run: this bounds the whole
+	// conversation, it is not a timing assertion.
+	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+
+	step := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("browser: %v", err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("browser: text of %s: %v", sel, err)
+		}
+		return s
+	}
+	step(chromedp.Navigate(ts.URL+"/usage?quarter=2024Q2"), chromedp.WaitVisible("#login-submit"))
+	loginTitle := text("h1")
+	// A wrong password first: it must not get in.
+	step(chromedp.SendKeys("#user", testUser), chromedp.SendKeys("#password", "sai-mat-khau"),
+		chromedp.Click("#login-submit"), chromedp.WaitVisible("#login-error"))
+	errText := text("#login-error")
+	step(chromedp.SendKeys("#user", testUser), chromedp.SendKeys("#password", testPass),
+		chromedp.Click("#login-submit"), chromedp.WaitVisible("#persons"))
+	if loginTitle != "Đăng nhập" || !strings.Contains(errText, "Sai") {
+		t.Errorf("login page %q, error %q", loginTitle, errText)
+	}
+
+	// Read every figure off the page.
+	type row map[string]string
+	var page struct {
+		Period    string
+		Persons   map[string]row
+		Divisions map[string]row
+		Total     row
+		Low       []string
+		Names     map[string]string
+	}
+	const js = `(() => {
+	  const cells = tr => Object.fromEntries([...tr.querySelectorAll('td[data-col]')].map(td => [td.dataset.col, td.textContent.trim()]));
+	  const out = {Period: document.querySelector('#period').textContent, Persons: {}, Divisions: {}, Names: {}, Low: []};
+	  document.querySelectorAll('#persons tr[data-staff]').forEach(tr => { out.Persons[tr.dataset.staff] = cells(tr); out.Names[tr.dataset.staff] = tr.children[1].textContent; });
+	  document.querySelectorAll('#divisions tr[data-division]').forEach(tr => { out.Divisions[tr.dataset.division] = cells(tr); });
+	  out.Total = cells(document.querySelector('#total'));
+	  document.querySelectorAll('#lowusers tr[data-staff]').forEach(tr => out.Low.push(tr.dataset.staff));
+	  return JSON.stringify(out);
+	})()`
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("browser: screenshot: %v", err)
+	}
+	if err := json.Unmarshal([]byte(raw), &page); err != nil {
+		t.Fatalf("page data %s: %v", raw, err)
+	}
+	art := filepath.Join(t.ArtifactDir(), "dashboard-usage-2024Q2.png")
+	if err := os.WriteFile(art, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", art)
+
+	fmtc := func(c report.Counts) row {
+		return row{"messages": itoa(c.Messages), "mandated": itoa(c.Mandated), "active_days": itoa(c.ActiveDays),
+			"flagged": itoa(c.Flagged), "attempts": itoa(c.Attempts)}
+	}
+	if page.Period != "2024Q2" {
+		t.Errorf("period %q", page.Period)
+	}
+	if len(page.Persons) != len(want.Persons) {
+		t.Errorf("page shows %d persons, report has %d", len(page.Persons), len(want.Persons))
+	}
+	for _, p := range want.Persons {
+		if got := page.Persons[p.StaffID]; !reflect.DeepEqual(got, fmtc(p.Counts)) {
+			t.Errorf("person %q: page %v, report %v", p.StaffID, got, fmtc(p.Counts))
+		}
+		if p.StaffID != "" && page.Names[p.StaffID] != p.FullName {
+			t.Errorf("name %q on the page, %q in the roster", page.Names[p.StaffID], p.FullName)
+		}
+	}
+	for _, d := range want.Divisions {
+		if got := page.Divisions[d.Division]; !reflect.DeepEqual(got, fmtc(d.Counts)) {
+			t.Errorf("division %q: page %v, report %v", d.Division, got, fmtc(d.Counts))
+		}
+	}
+	if !reflect.DeepEqual(page.Total, fmtc(want.Total)) {
+		t.Errorf("total: page %v, report %v", page.Total, fmtc(want.Total))
+	}
+	// The fixture's hand-counted figures, so that a report bug shared by
+	// both sides cannot pass unnoticed.
+	if page.Total["messages"] != "14" || page.Total["active_days"] != "10" || page.Persons["T02"]["attempts"] != "4" {
+		t.Errorf("fixture figures: %v %v", page.Total, page.Persons["T02"])
+	}
+	sort.Strings(page.Low)
+	if strings.Join(page.Low, ",") != "T02,T04,T06,T07" {
+		t.Errorf("low users on the page: %v", page.Low)
+	}
+
+	// English switch, then the findings drill-down.
+	step(chromedp.Click("#lang-en"), chromedp.WaitVisible("#persons"))
+	h1 := text("h1")
+	step(chromedp.Navigate(ts.URL+"/findings?quarter=2024Q2&kind=secret_document"), chromedp.WaitVisible("#findings a"),
+		chromedp.Click("#findings a"), chromedp.WaitVisible("#message"))
+	dl := text("#message")
+	if !strings.HasPrefix(h1, "Quarterly usage") {
+		t.Errorf("English page title %q", h1)
+	}
+	for _, s := range []string{fixture.SecretEventID, "12/BC-TTTL", "Secret document", "Trần Thị Bích Ngọc", "subject: bao_cao (2.0)"} {
+		if !strings.Contains(dl, s) {
+			t.Errorf("message page lacks %q:\n%s", s, dl)
+		}
+	}
+}
+
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// TestDashboardHTTP covers what needs no browser: the login gate on every
+// page and download, the downloads themselves, and bad input.
+func TestDashboardHTTP(t *testing.T) {
+	ts, _ := startDashboard(t)
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, p := range []string{"/", "/usage", "/findings", "/download/usage.xlsx?quarter=2024Q2", "/message/" + fixture.SecretEventID} {
+		resp, err := c.Get(ts.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("%s without login: %d %s", p, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	resp, err := c.PostForm(ts.URL+"/login", url.Values{"user": {testUser}, "password": {testPass}, "back": {"//evil.example/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("login: %d, to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	get := func(p string) (int, []byte) {
+		resp, err := c.Get(ts.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	code, body := get("/download/usage.xlsx?quarter=2024Q2")
+	if code != 200 {
+		t.Fatalf("xlsx: %d %s", code, body)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("usage-persons")
+	f.Close()
+	if len(rows) < 9 || rows[8][1] != "Tổng cộng" || rows[8][3] != "14" {
+		t.Errorf("xlsx rows %v", rows)
+	}
+	code, body = get("/download/low-usage.csv?quarter=2024Q2")
+	if code != 200 || strings.Count(string(body), "\n") != 5 || !strings.Contains(string(body), "T04,Phạm Thị Ngọc Ánh") {
+		t.Errorf("low-usage csv: %d\n%s", code, body)
+	}
+	code, body = get("/download/activation.csv?deadline=2024-05-23")
+	if code != 200 || strings.Count(string(body), "\n") != 3 {
+		t.Errorf("activation csv: %d\n%s", code, body)
+	}
+	code, body = get("/")
+	if code != 200 || !bytes.Contains(body, []byte("<svg")) || bytes.Contains(body, []byte("http://cdn")) || bytes.Contains(body, []byte("<script")) {
+		t.Errorf("overview: %d", code)
+	}
+	for p, want := range map[string]int{
+		"/usage?quarter=2024Q9":                         400,
+		"/message/not-a-uuid":                           400,
+		"/message/00000000-0000-4000-8000-000000000009": 404,
+		"/download/secret.csv":                          404,
+		"/download/usage.pdf":                           404,
+		"/static/style.css":                             200,
+	} {
+		if code, _ := get(p); code != want {
+			t.Errorf("%s: %d, want %d", p, code, want)
+		}
+	}
+}
+
+func TestDashboardConfigValidate(t *testing.T) {
+	good, _ := bcrypt.GenerateFromPassword([]byte("x"), bcrypt.MinCost)
+	for name, c := range map[string]report.DashboardConfig{
+		"no addr":     {Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}},
+		"no login":    {Addr: ":8088"},
+		"bad hash":    {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: "plain"}}},
+		"dup user":    {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}, {Name: "a", Hash: string(good)}}},
+		"short key":   {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}, SessionKey: "short"},
+		"bad network": {Addr: ":8088", ProxyHeader: "X-Remote-User", ProxyNetworks: []string{"nonsense"}},
+	} {
+		if err := c.WithDefaults().Validate(); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	ok := report.DashboardConfig{Addr: ":8088", ProxyHeader: "X-Remote-User"}.WithDefaults()
+	if err := ok.Validate(); err != nil {
+		t.Errorf("proxy config: %v", err)
+	}
+}

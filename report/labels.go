@@ -1,0 +1,119 @@
+package report
+
+import "slices"
+
+// Languages of report headers and dashboard pages.
+const (
+	LangVI = "vi"
+	LangEN = "en"
+)
+
+// label is one text in both languages.
+type label struct{ vi, en string }
+
+func (l label) in(lang string) string {
+	if lang == LangEN {
+		return l.en
+	}
+	return l.vi
+}
+
+// typeLabels names the taxonomy's primary types (shared/taxonomy.md), in
+// the taxonomy's order. A function rather than a package variable keeps
+// the package free of mutable globals.
+func typeLabels() []struct {
+	id string
+	label
+} {
+	return []struct {
+		id string
+		label
+	}{
+		{"thong_bao", label{"Thông báo", "Notice"}},
+		{"cong_van", label{"Công văn", "Official letter"}},
+		{"giay_moi", label{"Giấy mời", "Invitation"}},
+		{"bao_cao", label{"Báo cáo", "Report"}},
+		{"lich_cong_tac", label{"Lịch công tác", "Work schedule"}},
+		{"tai_lieu_hop", label{"Tài liệu họp", "Meeting material"}},
+		{"ke_hoach", label{"Kế hoạch", "Plan"}},
+		{"quyet_dinh", label{"Quyết định", "Decision"}},
+		{"to_trinh", label{"Tờ trình", "Submission"}},
+		{"bien_ban", label{"Biên bản", "Minutes"}},
+		{"huong_dan", label{"Hướng dẫn", "Guidance"}},
+		{"van_ban_khac", label{"Văn bản khác", "Other document"}},
+		{"tai_lieu_cong_viec", label{"Tài liệu công việc", "Work material"}},
+		{"ca_nhan", label{"Thư cá nhân", "Personal"}},
+		{"khong_xac_dinh", label{"Không xác định", "Undetermined"}},
+	}
+}
+
+// TypeLabel names a document type id; unknown ids are shown as they are.
+func TypeLabel(id, lang string) string {
+	for _, t := range typeLabels() {
+		if t.id == id {
+			return t.in(lang)
+		}
+	}
+	if id == "" {
+		return label{"(trống)", "(empty)"}.in(lang)
+	}
+	return id
+}
+
+// typeOrder sorts type ids in taxonomy order, unknown ids last by name.
+func typeOrder(ids []string) {
+	rank := func(id string) int {
+		for i, t := range typeLabels() {
+			if t.id == id {
+				return i
+			}
+		}
+		return len(typeLabels())
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		switch {
+		case a < b:
+			return -1
+		case a > b:
+			return 1
+		}
+		return 0
+	})
+}
+
+// findingLabels names the policy's finding ids (policy.Findings).
+func findingLabels() map[string]label {
+	return map[string]label{
+		"bypass_personal_sender":    {"Gửi từ địa chỉ cá nhân", "Sent from a personal address"},
+		"bypass_personal_recipient": {"Gửi đến địa chỉ cá nhân", "Sent to a personal address"},
+		"secret_document":           {"Tài liệu mật", "Secret document"},
+		"personal_use":              {"Dùng cho việc cá nhân", "Personal use"},
+		"unknown_sender":            {"Người gửi ngoài danh sách", "Sender not on roster"},
+		"weak_password":             {"Mật khẩu yếu", "Weak password"},
+	}
+}
+
+// FindingLabel names a finding id; unknown ids are shown as they are.
+func FindingLabel(id, lang string) string {
+	if l, ok := findingLabels()[id]; ok {
+		return l.in(lang)
+	}
+	return id
+}
+
+// actionLabel names an audit action (audit.Action*).
+func actionLabel(a, lang string) string {
+	l, ok := map[string]label{
+		"relayed":    {"Đã chuyển", "Relayed"},
+		"rejected":   {"Bị chặn", "Rejected"},
+		"tempfailed": {"Lỗi tạm thời", "Temp. failed"},
+		"bounced":    {"Bị trả lại", "Bounced"},
+	}[a]
+	if !ok {
+		return a
+	}
+	return l.in(lang)
+}
