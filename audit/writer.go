@@ -128,25 +128,10 @@ func (w *Writer) Record(ctx context.Context, ev *Event) error {
 	if ev == nil {
 		return errors.New("audit: Record(nil)")
 	}
-	if ev.EventID == uuid.Nil {
-		ev.EventID = newEventID()
-	}
-	if ev.Time.IsZero() {
-		ev.Time = time.Now().UTC()
-	}
-	if ev.Instance == "" {
-		ev.Instance = w.cfg.Instance
-	}
-	bp := w.bufs.Get().(*[]byte)
-	*bp = appendEvent((*bp)[:0], ev, dayOf(ev.Time, w.loc))
-	err := w.sp.Append(ctx, *bp)
-	w.bufs.Put(bp)
-	if err != nil {
-		return fmt.Errorf("audit: record event %s: %w", ev.EventID, err)
-	}
-	w.m.spooled.WithLabelValues("message").Inc()
-	w.m.queued.Inc()
-	return nil
+	w.stamp(&ev.EventID, &ev.Time, &ev.Instance)
+	return w.append(ctx, "message", ev.EventID, func(b []byte) []byte {
+		return appendEvent(b, ev, dayOf(ev.Time, w.loc))
+	})
 }
 
 // RecordAuth is Record for an AUTH attempt.
@@ -154,23 +139,36 @@ func (w *Writer) RecordAuth(ctx context.Context, ev *AuthEvent) error {
 	if ev == nil {
 		return errors.New("audit: RecordAuth(nil)")
 	}
-	if ev.EventID == uuid.Nil {
-		ev.EventID = newEventID()
+	w.stamp(&ev.EventID, &ev.Time, &ev.Instance)
+	return w.append(ctx, "auth", ev.EventID, func(b []byte) []byte {
+		return appendAuth(b, ev, dayOf(ev.Time, w.loc))
+	})
+}
+
+// stamp fills a missing id, time and instance.
+func (w *Writer) stamp(id *uuid.UUID, t *time.Time, instance *string) {
+	if *id == uuid.Nil {
+		*id = newEventID()
 	}
-	if ev.Time.IsZero() {
-		ev.Time = time.Now().UTC()
+	if t.IsZero() {
+		*t = time.Now().UTC()
 	}
-	if ev.Instance == "" {
-		ev.Instance = w.cfg.Instance
+	if *instance == "" {
+		*instance = w.cfg.Instance
 	}
+}
+
+// append encodes one record into a pooled buffer and appends it to the
+// spool, returning once it is durable.
+func (w *Writer) append(ctx context.Context, kind string, id uuid.UUID, encode func([]byte) []byte) error {
 	bp := w.bufs.Get().(*[]byte)
-	*bp = appendAuth((*bp)[:0], ev, dayOf(ev.Time, w.loc))
+	*bp = encode((*bp)[:0])
 	err := w.sp.Append(ctx, *bp)
 	w.bufs.Put(bp)
 	if err != nil {
-		return fmt.Errorf("audit: record auth event %s: %w", ev.EventID, err)
+		return fmt.Errorf("audit: record %s event %s: %w", kind, id, err)
 	}
-	w.m.spooled.WithLabelValues("auth").Inc()
+	w.m.spooled.WithLabelValues(kind).Inc()
 	w.m.queued.Inc()
 	return nil
 }
