@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -24,9 +25,13 @@ type docInfo struct {
 	headUpper  bool
 	vv         bool
 	kinhGui    bool
-	kinhText   string // folded addressee text (Kính gửi and its dash lines)
+	kinhText   string   // folded addressee text (Kính gửi and its dash lines)
+	kinhList   []string // folded addressees: the Kính gửi line and its dash entries
+	moiText    string   // folded invitee of a giấy mời ("… trân trọng kính mời: X")
+	addrRaw    string   // the addressee as written, for signals and accent-sensitive words
 	noiNhan    bool
-	noiText    string // folded Nơi nhận lines
+	noiText    string   // folded Nơi nhận lines
+	noiList    []string // folded Nơi nhận entries, in order
 	luu        bool
 	signer     bool
 	endMark    bool
@@ -56,6 +61,44 @@ func (d *docInfo) formal() bool {
 		(d.heading != "" && d.headUpper && (d.noiNhan || d.signer || d.luu))
 }
 
+// addressee returns the folded name the document is addressed to: the
+// first Kính gửi entry, or the invitee of a giấy mời. "" when the
+// document names none (quyết định, kế hoạch, thông báo usually do not).
+func (d *docInfo) addressee() (folded, raw string) {
+	if len(d.kinhList) > 0 {
+		return d.kinhList[0], d.addrRaw
+	}
+	if d.moiText != "" {
+		return d.moiText, d.addrRaw
+	}
+	return "", ""
+}
+
+// firstRecipient returns the first Nơi nhận entry that is a recipient:
+// not a pointer back ("Như trên", "Như Điều 3", "Như thành phần mời"),
+// not a copy for information ("Sở VHTT (để báo cáo)"), not a web page to
+// publish on, not the file copy ("Lưu: VT"). Nơi nhận is a distribution
+// list, so this is only a fallback when the mail's own recipients say
+// nothing.
+func (d *docInfo) firstRecipient(r *rules) string {
+	for _, e := range d.noiList {
+		if e == "" || strings.HasPrefix(e, "nhu ") || strings.HasPrefix(e, "luu ") || e == "luu" {
+			continue
+		}
+		skip := false
+		for _, m := range r.copyMarks {
+			if strings.Contains(" "+e+" ", " "+m+" ") {
+				skip = true
+				break
+			}
+		}
+		if !skip {
+			return e
+		}
+	}
+	return ""
+}
+
 func (d *docInfo) best() (string, float64) {
 	bt, bs := "", 0.0
 	for t, s := range d.score {
@@ -79,6 +122,7 @@ func (s *scanner) analyze(u *unit) *docInfo {
 	d := &docInfo{u: u}
 	lineNo := 0
 	var capture *string // Kính gửi / Nơi nhận continuation
+	var captureList *[]string
 	captureLeft := 0
 	for _, seg := range u.segs {
 		text := seg.text
@@ -105,9 +149,23 @@ func (s *scanner) analyze(u *unit) *docInfo {
 				continue
 			}
 			if capture != nil {
-				if captureLeft > 0 && (line[0] == '-' || line[0] == '+' || strings.HasPrefix(line, "•") || captureLeft > 6) {
+				listed := line[0] == '-' || line[0] == '+' || strings.HasPrefix(line, "•")
+				if captureLeft > 0 && (listed || captureLeft > 6) {
 					s.fbuf = appendFold(s.fbuf[:0], line)
-					*capture += " " + string(s.fbuf)
+					entry := string(trimFoldSpace(s.fbuf))
+					*capture += " " + entry
+					// Entries of the list are the dash lines; a line without
+					// a dash counts only as the addressee of a bare "Kính
+					// gửi:" (the name on the next line). Other such lines
+					// are wrapped text or the signer block of a two-column
+					// layout, not recipients.
+					firstKinh := captureList == &d.kinhList && len(d.kinhList) == 0
+					if listed || firstKinh {
+						if firstKinh {
+							d.addrRaw = line
+						}
+						*captureList = append(*captureList, entry)
+					}
 					captureLeft--
 					continue
 				}
@@ -126,6 +184,10 @@ func (s *scanner) analyze(u *unit) *docInfo {
 				}
 				if c := s.cell(d, seg.where, cell, lineNo); c != nil {
 					capture, captureLeft = c, 8
+					captureList = &d.noiList
+					if c == &d.kinhText {
+						captureList = &d.kinhList
+					}
 				}
 			}
 			if strings.HasSuffix(line, "./.") {
@@ -142,20 +204,23 @@ func (s *scanner) analyze(u *unit) *docInfo {
 func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	r := s.r
 	s.fbuf = appendFold(s.fbuf[:0], cell)
-	f := string(trimFoldSpace(s.fbuf)) // one allocation per short line
-	if f == "" {
+	// f is the folded cell. It stays a byte slice into the scanner's
+	// buffer: a string per short line was the largest allocation of the
+	// line scan. Comparisons and map look-ups with string(f) do not copy.
+	f := trimFoldSpace(s.fbuf)
+	if len(f) == 0 {
 		return nil
 	}
 	letters, upper := letterCase(cell)
 	if !d.motto {
 		for _, m := range r.motto {
-			if strings.Contains(f, m) {
+			if bytes.Contains(f, m) {
 				d.motto = true
 			}
 		}
 	}
 	// Số ký hiệu.
-	if !d.hasNumber && (f[0] == 's' || strings.Contains(f, "so ")) {
+	if !d.hasNumber && (f[0] == 's' || bytes.Contains(f, []byte("so "))) {
 		if k, ok := findSoKyHieu(cell); ok {
 			d.number, d.hasNumber, d.numWhere = k, true, where
 			d.addNumber(r, k, where, false)
@@ -169,22 +234,6 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	// Stamps: short capital cells only.
 	if upper && letters >= 3 && len(cell) <= 40 {
 		stamp := strings.Trim(cell, "[]()*\"'“”-–:. ")
-		// PDF text layers sometimes carry one stray glyph after a run
-		// (font-subset switches); a stamp plus one letter is still a stamp.
-		if _, ok := r.secrecy[toneKey(stamp)]; !ok && strings.Contains(where, ", page ") {
-			t := stamp
-			for k := 0; k < 2; k++ {
-				_, n := utf8.DecodeLastRuneInString(t)
-				if n == 0 || len(t) <= n {
-					break
-				}
-				t = t[:len(t)-n]
-				if _, ok := r.secrecy[toneKey(t)]; ok {
-					stamp = t
-					break
-				}
-			}
-		}
 		if fs := foldString(stamp); fs != "" {
 			key := ""
 			if lvl, ok := r.secrecy[toneKeyCached(&key, stamp)]; ok && rank(lvl, secrecyRank) > rank(d.secrecy, secrecyRank) {
@@ -206,22 +255,22 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 				}
 			}
 		}
-		if f == "du thao" {
+		if string(f) == "du thao" {
 			d.draft = true
 		}
 	}
 	// Heading.
 	if d.heading == "" && letters >= 4 {
-		if typ, ok := r.headings[f]; ok {
+		if typ, ok := r.headings[string(f)]; ok {
 			d.setHeading(r, typ, upper, where, cell)
-		} else if upper && strings.Count(f, " ") < 14 {
+		} else if upper && bytes.Count(f, []byte{' '}) < 14 {
 			// "LỊCH CÔNG TÁC TUẦN 22", "BÁO CÁO TÌNH HÌNH …": the heading
 			// starts the capital line.
 			sp := 0
 			for i := 0; i < len(f) && sp < r.headMaxW; i++ {
 				if f[i] == ' ' {
 					sp++
-					if typ, ok := r.headings[f[:i]]; ok {
+					if typ, ok := r.headings[string(f[:i])]; ok {
 						d.setHeading(r, typ, upper, where, cell)
 						break
 					}
@@ -230,25 +279,47 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 		}
 	}
 	// V/v trích yếu.
-	if !d.vv && (strings.HasPrefix(cell, "V/v") || strings.HasPrefix(cell, "V/V") || strings.HasPrefix(cell, "v/v") || strings.HasPrefix(f, "ve viec ")) {
+	if !d.vv && (strings.HasPrefix(cell, "V/v") || strings.HasPrefix(cell, "V/V") || strings.HasPrefix(cell, "v/v") || bytes.HasPrefix(f, []byte("ve viec "))) {
 		d.vv = true
 	}
+	// A giấy mời names its invitee after "(trân trọng) kính mời:"; its
+	// Nơi nhận then starts "Như trên", which points back here.
+	if d.moiText == "" && bytes.Contains(f, []byte("kinh moi")) {
+		if i := strings.IndexByte(cell, ':'); i > 0 && strings.HasSuffix(foldString(cell[:i]), "kinh moi") {
+			d.moiText = foldString(cell[i+1:])
+			if len(d.kinhList) == 0 {
+				d.addrRaw = strings.TrimSpace(cell[i+1:])
+			}
+		}
+	}
 	switch {
-	case strings.HasPrefix(f, "kinh gui"):
+	case bytes.HasPrefix(f, []byte("kinh gui")):
 		if i := strings.IndexByte(cell, ':'); i >= 0 && i < 16 {
 			if !d.kinhGui {
 				d.kinhGui = true
-				d.kinhText = strings.TrimSpace(f[len("kinh gui"):])
+				d.kinhText = strings.TrimSpace(string(f[len("kinh gui"):]))
+				if d.kinhText != "" {
+					d.kinhList = append(d.kinhList, d.kinhText)
+					d.addrRaw = strings.TrimSpace(cell[i+1:])
+				}
 				return &d.kinhText
 			}
 		}
-	case strings.HasPrefix(f, "noi nhan"):
+	case bytes.HasPrefix(f, []byte("noi nhan")):
 		if !d.noiNhan {
 			d.noiNhan = true
-			d.noiText = strings.TrimSpace(f[len("noi nhan"):])
+			d.noiText = strings.TrimSpace(string(f[len("noi nhan"):]))
+			// Text after "Nơi nhận:" on its own line is a recipient only
+			// when listed ("Nơi nhận: - Như trên;"); otherwise it is the
+			// signer column of a two-column layout ("KT. GIÁM ĐỐC").
+			if _, rest, ok := strings.Cut(cell, ":"); ok && d.noiText != "" {
+				if rest = strings.TrimSpace(rest); strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+") {
+					d.noiList = append(d.noiList, d.noiText)
+				}
+			}
 			return &d.noiText
 		}
-	case strings.HasPrefix(f, "luu vt"), strings.HasPrefix(f, "luu van thu"):
+	case bytes.HasPrefix(f, []byte("luu vt")), bytes.HasPrefix(f, []byte("luu van thu")):
 		d.luu = true
 	}
 	if upper && !d.signer {
@@ -261,7 +332,7 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	}
 	if lineNo <= 3 && d.opening == "" && !upper {
 		for _, n := range r.names {
-			if strings.HasPrefix(f, n.folded) && (len(f) == len(n.folded) || f[len(n.folded)] == ' ') {
+			if len(f) >= len(n.folded) && string(f[:len(n.folded)]) == n.folded && (len(f) == len(n.folded) || f[len(n.folded)] == ' ') {
 				d.opening = n.typ
 				break
 			}
@@ -269,7 +340,7 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	}
 	if d.mailSecret == "" && lineNo <= 12 {
 		for _, p := range r.mailSecret {
-			if strings.Contains(f, p.phrase) {
+			if bytes.Contains(f, p.phraseB) {
 				d.mailSecret = p.level
 			}
 		}

@@ -1,12 +1,15 @@
 package classify
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"path"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset"
@@ -92,6 +95,9 @@ func addrs(h mail.Header, key string) []string {
 	if raw == "" {
 		return nil
 	}
+	if out, ok := simpleAddrs(raw); ok {
+		return out
+	}
 	list, err := h.AddressList(key)
 	var out []string
 	if err == nil {
@@ -110,6 +116,75 @@ func addrs(h mail.Header, key string) []string {
 		}
 	}
 	return out
+}
+
+// simpleAddrs reads the common address fields without the RFC 5322
+// parser, which costs dozens of allocations per field: a comma-separated
+// list of "Display Name <local@domain>" or bare "local@domain" with no
+// quotes, comments or groups. Anything else reports false and goes to
+// the full parser; the display names are not needed here.
+func simpleAddrs(raw string) ([]string, bool) {
+	if strings.ContainsAny(raw, "\"():;\\[]") {
+		return nil, false
+	}
+	out := make([]string, 0, strings.Count(raw, ",")+1)
+	for len(raw) > 0 {
+		var el string
+		el, raw, _ = strings.Cut(raw, ",")
+		el = strings.TrimSpace(el)
+		if el == "" {
+			return nil, false
+		}
+		addr := el
+		if lt := strings.IndexByte(el, '<'); lt >= 0 {
+			gt := strings.IndexByte(el, '>')
+			if gt != len(el)-1 || gt < lt || strings.Count(el, "<") != 1 {
+				return nil, false
+			}
+			addr = el[lt+1 : gt]
+			// A display name is atoms and encoded words only.
+			for _, c := range []byte(el[:lt]) {
+				if c < 0x20 || c >= 0x7F || c == '@' || c == '<' || c == '>' {
+					return nil, false
+				}
+			}
+		}
+		if !simpleAddrSpec(addr) {
+			return nil, false
+		}
+		out = append(out, strings.ToLower(addr))
+	}
+	return out, true
+}
+
+// simpleAddrSpec accepts local@domain made of letters, digits and
+// ".-_+%" with non-empty dot-separated parts, which net/mail parses to
+// the same string.
+func simpleAddrSpec(a string) bool {
+	local, domain, ok := strings.Cut(a, "@")
+	if !ok || local == "" || domain == "" || strings.IndexByte(domain, '@') >= 0 {
+		return false
+	}
+	for _, part := range [2]string{local, domain} {
+		prev := byte('.')
+		for i := 0; i < len(part); i++ {
+			c := part[i]
+			switch {
+			case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '+', c == '%':
+			case c == '.':
+				if prev == '.' {
+					return false
+				}
+			default:
+				return false
+			}
+			prev = c
+		}
+		if prev == '.' {
+			return false
+		}
+	}
+	return true
 }
 
 // stripSubjectPrefixes removes reply/forward prefixes ("RE:", "Fwd:",
@@ -133,10 +208,11 @@ func (c *Classifier) decide(w *walker, env Envelope) Verdict {
 	r := c.rules
 	v := Verdict{Secrecy: "none", Urgency: "none", Audience: "unknown", Signals: []Signal{}}
 	v.Headers = headersOf(w)
-	sc := &scanner{r: r}
+	sc := &scanner{r: r, fbuf: make([]byte, 0, maxStructLine+16)}
 
 	subj := v.Headers.Subject
-	fsubj := stripSubjectPrefixes(foldString(subj))
+	foldedSubj := foldString(subj)
+	fsubj := stripSubjectPrefixes(foldedSubj)
 
 	// Per-unit analysis: body first, then attachments in order.
 	body := sc.analyze(w.body)
@@ -161,7 +237,13 @@ func (c *Classifier) decide(w *walker, env Envelope) Verdict {
 			lexHits[e.group] = append(lexHits[e.group], e.phrase)
 		}
 	}
-	buf := appendFold(nil, subj)
+	// Sized for the subject, the 3000 bytes of body taken and the file
+	// names, so the fold does not grow the buffer step by step.
+	size := len(subj) + 3200
+	for _, u := range w.units {
+		size += len(u.name) + 1
+	}
+	buf := appendFold(make([]byte, 0, size), subj)
 	buf = append(buf, ' ')
 	n := 0
 	for _, s := range w.body.segs {
@@ -178,7 +260,7 @@ func (c *Classifier) decide(w *walker, env Envelope) Verdict {
 		buf = append(buf, ' ')
 	}
 	r.lex.scan(buf, hit)
-	words := strings.Count(string(buf), " ")
+	words := bytes.Count(buf, []byte{' '})
 
 	// Subject signals.
 	subjScore := map[string]float64{}
@@ -203,7 +285,7 @@ func (c *Classifier) decide(w *walker, env Envelope) Verdict {
 	// Auto replies and test mail are not documents.
 	auto := w.auto
 	for _, p := range r.autoSubj {
-		if strings.HasPrefix(foldString(subj), p) {
+		if strings.HasPrefix(foldedSubj, p) {
 			auto = true
 		}
 	}
@@ -543,34 +625,76 @@ func unreadableOnly(w *walker, words int) bool {
 			return false
 		}
 	}
+	const enough = 6
 	body := 0
 	for _, s := range w.body.segs {
-		for _, f := range strings.Fields(s.text) {
-			if !strings.Contains(f, "://") {
-				body++
-			}
+		body += countWords(s.text, enough-body, true)
+		if body >= enough {
+			return false
 		}
 	}
-	return body < 6
+	return true
 }
 
 func isTestMail(r *rules, fsubj string, w *walker) bool {
 	if !r.testWords[strings.TrimSpace(fsubj)] && fsubj != "" {
 		return false
 	}
+	if len(w.units) != 0 {
+		return false
+	}
+	const enough = 8
 	n := 0
 	for _, s := range w.body.segs {
-		n += len(strings.Fields(s.text))
+		n += countWords(s.text, enough-n, false)
+		if n >= enough {
+			return false
+		}
 	}
-	return n < 8 && len(w.units) == 0
+	return true
+}
+
+// countWords counts the fields of s as strings.Fields splits them, up to
+// limit (the callers only ask "fewer than N words?", so the count stops
+// there and nothing is allocated). With noURL, fields holding "://" do not
+// count: a link alone is not content.
+func countWords(s string, limit int, noURL bool) int {
+	n := 0
+	for i := 0; i < len(s) && n < limit; {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		start := i
+		for i < len(s) {
+			r, size = rune(s[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(s[i:])
+			}
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += size
+		}
+		if !noURL || !strings.Contains(s[start:i], "://") {
+			n++
+		}
+	}
+	return n
 }
 
 // audience decides so / noi_bo / ngoai / unknown. For a document the
-// agency issues, its addressee decides; otherwise the mail's recipients.
+// agency issues, its addressee (Kính gửi, or the invitee of a giấy mời)
+// decides; otherwise the mail's recipients, and for the agency's own
+// documents without a usable recipient, the first Nơi nhận entry.
 func (c *Classifier) audience(main *docInfo, isMain bool, h Headers, env Envelope, v *Verdict) string {
 	r := c.rules
+	own := false
 	if main != nil && isMain {
-		own := false
 		k := main.number
 		if !main.hasNumber && main.hasLoose {
 			k = main.loose
@@ -581,21 +705,40 @@ func (c *Classifier) audience(main *docInfo, isMain bool, h Headers, env Envelop
 			}
 		}
 		if own {
-			text := main.kinhText
-			if strings.TrimSpace(text) == "" {
-				text = main.noiText
-			}
-			if a := c.audienceOfText(text); a != "" {
-				v.Signals = append(v.Signals, Signal{Where: main.u.where, What: "addressee: " + clip(text, 60), Weight: 1})
-				return a
+			if text, raw := main.addressee(); text != "" {
+				if a := c.audienceOfText(text, raw); a != "" {
+					shown := strings.Trim(raw, " -+;,.")
+					if shown == "" {
+						shown = text
+					}
+					v.Signals = append(v.Signals, Signal{Where: main.u.where, What: "addressee: " + clip(shown, 60), Weight: 1})
+					return a
+				}
 			}
 		}
 	}
+	if a := c.audienceOfRecipients(h, env); a != "unknown" || !own {
+		return a
+	}
+	if text := main.firstRecipient(r); text != "" {
+		if a := c.audienceOfText(text, ""); a != "" {
+			v.Signals = append(v.Signals, Signal{Where: main.u.where, What: "first recipient: " + clip(text, 60), Weight: 1})
+			return a
+		}
+	}
+	return "unknown"
+}
+
+// audienceOfRecipients classifies the mail's recipients (To and Cc, else
+// the envelope): the Sở if any recipient is at the Sở, then outside
+// bodies, then the agency's own staff.
+func (c *Classifier) audienceOfRecipients(h Headers, env Envelope) string {
+	r := c.rules
 	rcpts := append(append([]string{}, h.To...), h.Cc...)
 	if len(rcpts) == 0 {
 		rcpts = env.RcptTo
 	}
-	counts := map[string]int{}
+	var so, ngoai, noiBo bool
 	for _, a := range rcpts {
 		a = strings.ToLower(strings.Trim(a, "<> "))
 		if a == "" || a == h.From {
@@ -603,29 +746,55 @@ func (c *Classifier) audience(main *docInfo, isMain bool, h Headers, env Envelop
 		}
 		switch {
 		case matchAny(r.deptAddr, a):
-			counts["so"]++
+			so = true
 		case matchAny(r.intAddr, a):
-			counts["noi_bo"]++
+			noiBo = true
 		default:
-			counts["ngoai"]++
+			ngoai = true
 		}
 	}
-	if len(counts) == 0 {
-		return "unknown"
-	}
-	for _, a := range []string{"so", "ngoai", "noi_bo"} {
-		if counts[a] > 0 {
-			return a
-		}
+	switch {
+	case so:
+		return "so"
+	case ngoai:
+		return "ngoai"
+	case noiBo:
+		return "noi_bo"
 	}
 	return "unknown"
 }
 
-func (c *Classifier) audienceOfText(f string) string {
+// audienceOfText classifies a folded addressee: the Sở, else the agency's
+// own units, else outside. raw, when known, is the addressee as written:
+// an outside-body word in it ("Phòng Văn hóa và Thông tin
+// Quận 3") means a unit of another body, though "phòng" would otherwise
+// read as one of the agency's own divisions. Those words are matched
+// with their diacritics, since folding makes "quận" and "quản" alike.
+func (c *Classifier) audienceOfText(f, raw string) string {
 	f = " " + f + " "
+	// Folding merges "cơ sở" (grassroots: "Công đoàn cơ sở") with "Sở":
+	// the listed phrases are taken out before looking for the Sở.
+	d := f
+	for _, w := range c.rules.notDept {
+		d = strings.ReplaceAll(d, " "+w+" ", " ")
+	}
 	for _, w := range c.rules.deptWords {
-		if strings.Contains(f, " "+w+" ") {
+		if strings.Contains(d, " "+w+" ") {
 			return "so"
+		}
+	}
+	if raw != "" {
+		raw = " " + strings.Map(func(r rune) rune {
+			r = unicode.ToLower(r)
+			if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+				return r
+			}
+			return ' '
+		}, nfc(raw)) + " "
+		for _, w := range c.rules.extWords {
+			if strings.Contains(raw, " "+w+" ") {
+				return "ngoai"
+			}
 		}
 	}
 	for _, w := range c.rules.intWords {
@@ -640,11 +809,59 @@ func (c *Classifier) audienceOfText(f string) string {
 }
 
 // matchAny matches an address against glob patterns ('*' any run).
-func matchAny(pats []string, a string) bool {
+func matchAny(pats []addrGlob, a string) bool {
 	for _, p := range pats {
-		if ok, _ := path.Match(p, a); ok {
+		if p.match(a) {
 			return true
 		}
 	}
 	return false
+}
+
+// addrGlob is a recipient pattern compiled once when the rules load:
+// path.Match re-parses the pattern at every call, which showed in the
+// profile of ordinary mail. Patterns with '?', '[' or '\\' keep
+// path.Match semantics.
+type addrGlob struct {
+	pat   string
+	parts []string // the literal runs between '*'
+	slow  bool
+}
+
+func compileGlob(p string) addrGlob {
+	g := addrGlob{pat: p}
+	if strings.ContainsAny(p, "?[\\/") {
+		g.slow = true
+		return g
+	}
+	g.parts = strings.Split(p, "*")
+	return g
+}
+
+func (g addrGlob) match(a string) bool {
+	if g.slow {
+		ok, _ := path.Match(g.pat, a)
+		return ok
+	}
+	if len(g.parts) == 1 {
+		return a == g.pat
+	}
+	// '*' in path.Match does not cross '/'.
+	if strings.IndexByte(a, '/') >= 0 {
+		ok, _ := path.Match(g.pat, a)
+		return ok
+	}
+	first, last := g.parts[0], g.parts[len(g.parts)-1]
+	if len(a) < len(first)+len(last) || !strings.HasPrefix(a, first) || !strings.HasSuffix(a, last) {
+		return false
+	}
+	mid := a[len(first) : len(a)-len(last)]
+	for _, p := range g.parts[1 : len(g.parts)-1] {
+		k := strings.Index(mid, p)
+		if k < 0 {
+			return false
+		}
+		mid = mid[k+len(p):]
+	}
+	return true
 }

@@ -169,9 +169,9 @@ func TestDevCorpus(t *testing.T) {
 }
 
 const (
-	urgencyFloor   = 0.97
-	audienceFloor  = 0.75
-	docNumberFloor = 0.74
+	urgencyFloor   = 0.99
+	audienceFloor  = 0.95
+	docNumberFloor = 0.97
 )
 
 func ratio(a, b int) float64 {

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // kind of file by extension, then by magic bytes.
@@ -78,7 +79,7 @@ func (w *walker) extract(u *unit, name, mt string, data []byte, depth int, where
 	case "rtf":
 		var s string
 		s, err = extractRTF(data)
-		u.add(where, w.keepText(nfc(s)))
+		u.add(where, w.keepText(nfc(validUTF8(s))))
 	case "doc":
 		var s string
 		s, err = extractDoc(data)
@@ -91,27 +92,59 @@ func (w *walker) extract(u *unit, name, mt string, data []byte, depth int, where
 	}
 }
 
-// readZipMember reads one zip member within the byte and ratio limits.
-// The sizes in the zip directory can lie, so the reader itself is bounded.
-func (w *walker) readZipMember(f *zip.File) ([]byte, error) {
-	if !w.takePart() {
-		return nil, ErrLimitParts
+// validUTF8 replaces invalid UTF-8 with U+FFFD. Office XML and RTF text
+// pass through bytes the file holds, and a damaged member can hold any
+// bytes; verdicts and signals must stay valid text. (Text parts, PDF and
+// .doc text are decoded to valid UTF-8 already.)
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
 	}
+	return strings.ToValidUTF8(s, "\uFFFD")
+}
+
+// memberLimit returns how many decompressed bytes member f may yield: the
+// compression-ratio cap (with a floor for tiny members) and the bytes left
+// in the message budget. The sizes in the zip directory can lie, so the
+// readers enforce the limit on what they actually read.
+func (w *walker) memberLimit(f *zip.File) (limit, maxByRatio int64, err error) {
 	csize := int64(f.CompressedSize64)
 	if csize < 1 {
 		csize = 1
 	}
-	maxByRatio := int64(float64(csize) * w.lim.MaxRatio)
+	maxByRatio = int64(float64(csize) * w.lim.MaxRatio)
 	if maxByRatio < 64<<10 {
 		// Tiny members (empty XML parts) compress extremely well; a
 		// small floor avoids false ratio alarms without enabling bombs.
 		maxByRatio = 64 << 10
 	}
 	left := w.lim.MaxBytes - w.bytes
-	limit := min(maxByRatio, left)
+	limit = min(maxByRatio, left)
 	if int64(f.UncompressedSize64) > maxByRatio {
 		w.limit(ErrLimitRatio, false)
-		return nil, ErrLimitRatio
+		return 0, 0, ErrLimitRatio
+	}
+	return limit, maxByRatio, nil
+}
+
+// overLimit records which limit n decompressed bytes broke.
+func (w *walker) overLimit(n, limit, maxByRatio int64) error {
+	if limit == maxByRatio {
+		w.limit(ErrLimitRatio, false)
+		return ErrLimitRatio
+	}
+	w.takeBytes(n)
+	return ErrLimitBytes
+}
+
+// readZipMember reads one zip member within the byte and ratio limits.
+func (w *walker) readZipMember(f *zip.File) ([]byte, error) {
+	if !w.takePart() {
+		return nil, ErrLimitParts
+	}
+	limit, maxByRatio, err := w.memberLimit(f)
+	if err != nil {
+		return nil, err
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -124,12 +157,7 @@ func (w *walker) readZipMember(f *zip.File) ([]byte, error) {
 	}
 	n, err := buf.ReadFrom(io.LimitReader(rc, limit+1))
 	if n > limit {
-		if limit == maxByRatio {
-			w.limit(ErrLimitRatio, false)
-			return nil, ErrLimitRatio
-		}
-		w.takeBytes(n)
-		return nil, ErrLimitBytes
+		return nil, w.overLimit(n, limit, maxByRatio)
 	}
 	if !w.takeBytes(n) {
 		return nil, ErrLimitBytes
@@ -138,6 +166,67 @@ func (w *walker) readZipMember(f *zip.File) ([]byte, error) {
 		return buf.Bytes(), err
 	}
 	return buf.Bytes(), nil
+}
+
+// xmlChunk is how much of an office XML member is decompressed at a time.
+const xmlChunk = 64 << 10
+
+// feedXML feeds x from r through a buffer of bufSize bytes (grown when
+// one construct is larger) until the end of r, until x wants no more
+// text, or until alive reports the time budget spent. It returns the
+// bytes read, whether they passed limit, and the first read error other
+// than io.EOF.
+func feedXML(r io.Reader, x *xmlScanner, limit int64, bufSize int, alive func() bool) (n int64, over bool, rerr error) {
+	buf := make([]byte, 0, max(bufSize, 16))
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, e := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		n += int64(m)
+		if n > limit {
+			return n, true, nil
+		}
+		final := e != nil
+		if e != nil && e != io.EOF {
+			rerr = e
+		}
+		c := x.feed(buf, final)
+		buf = buf[:copy(buf, buf[c:])]
+		if final || x.full() || !alive() {
+			return n, false, rerr
+		}
+	}
+}
+
+// zipMemberText extracts the text of an office XML member as it
+// decompresses, within the same limits as readZipMember, and stops
+// reading once maxChars of text are in hand. ok is false when nothing
+// could be read (the member is skipped); err is the first read error.
+func (w *walker) zipMemberText(f *zip.File, prof *xmlProfile, maxChars int) (text string, ok bool, err error) {
+	if !w.takePart() {
+		return "", false, ErrLimitParts
+	}
+	limit, maxByRatio, err := w.memberLimit(f)
+	if err != nil {
+		return "", false, err
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return "", false, err
+	}
+	defer rc.Close()
+	x := newXMLScanner(prof, maxChars, int(min(f.UncompressedSize64, uint64(limit)))/4+64)
+	bufSize := int(min(xmlChunk, max(int64(f.UncompressedSize64), 512)+1))
+	n, over, rerr := feedXML(rc, x, limit, bufSize, w.checkTime)
+	if over {
+		return "", false, w.overLimit(n, limit, maxByRatio)
+	}
+	if !w.takeBytes(n) {
+		return "", false, ErrLimitBytes
+	}
+	return x.result(), true, rerr
 }
 
 func (w *walker) extractZip(u *unit, kind string, data []byte, depth int, where string) error {
@@ -233,12 +322,12 @@ func (w *walker) officeParts(u *unit, files map[string]*zip.File, where string, 
 		if f == nil || !w.alive() {
 			continue
 		}
-		b, err := w.readZipMember(f)
+		text, ok, err := w.zipMemberText(f, prof, w.lim.MaxChars-w.chars)
 		if err != nil {
 			if firstErr == nil && err != ErrLimitRatio && err != ErrLimitBytes && err != ErrLimitParts {
 				firstErr = err
 			}
-			if b == nil {
+			if !ok {
 				continue
 			}
 		}
@@ -246,8 +335,7 @@ func (w *walker) officeParts(u *unit, files map[string]*zip.File, where string, 
 		if prof == pptxProfile {
 			loc = fmt.Sprintf("%s, slide %d", where, i+1)
 		}
-		text := xmlText(b, prof, w.lim.MaxChars-w.chars)
-		u.add(loc, w.keepText(nfc(text)))
+		u.add(loc, w.keepText(nfc(validUTF8(text))))
 	}
 	return firstErr
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -46,8 +47,9 @@ func officeZip(name, body string) []byte {
 	return z.Bytes()
 }
 
-func extractOnce(t *testing.T, name string, data []byte) *unit {
-	c, _ := New(Config{Limits: Limits{Timeout: time.Second, MaxBytes: 8 << 20}})
+// extractOnce runs one extractor through the walker and checks its text
+// is valid UTF-8 whatever the input.
+func extractOnce(t *testing.T, c *Classifier, name string, data []byte) *unit {
 	w := &walker{c: c, lim: c.lim, ctx: context.Background(), deadline: time.Now().Add(time.Second)}
 	w.body = &unit{where: "body", att: -1}
 	u := &unit{where: "attachment " + name, name: name}
@@ -62,34 +64,67 @@ func extractOnce(t *testing.T, name string, data []byte) *unit {
 
 func FuzzDocx(f *testing.F) {
 	f.Add(officeZip("word/document.xml", `<w:document><w:body><w:p><w:r><w:rPr><w:rFonts w:ascii=".VnTimeH"/></w:rPr><w:t>TH¤NG B¸O</w:t></w:r></w:p></w:body></w:document>`))
-	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, "a.docx", b) })
+	c := fuzzClassifier(f)
+	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, c, "a.docx", b) })
 }
 
 func FuzzXLSX(f *testing.F) {
 	f.Add(officeZip("xl/sharedStrings.xml", `<sst><si><t>LỊCH CÔNG TÁC</t></si></sst>`))
-	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, "a.xlsx", b) })
+	c := fuzzClassifier(f)
+	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, c, "a.xlsx", b) })
 }
 
 func FuzzODT(f *testing.F) {
 	f.Add(officeZip("content.xml", `<office:document-content><office:body><text:p>THÔNG<text:s text:c="2"/>BÁO</text:p></office:body></office:document-content>`))
-	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, "a.odt", b) })
+	c := fuzzClassifier(f)
+	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, c, "a.odt", b) })
 }
 
+// FuzzXMLText also checks that extraction fed in small pieces, as office
+// members are decompressed, gives exactly the text of one whole pass.
 func FuzzXMLText(f *testing.F) {
-	f.Add([]byte(`<w:p><w:r><w:rFonts w:ascii="VNI-Times"/><w:t>Thoâng baùo &amp; &#7848;</w:t></w:r></w:p>`), uint8(0))
-	f.Add([]byte(`<office:body><text:p>a<![CDATA[b]]><text:s text:c="99999999999"/></text:p>`), uint8(3))
+	f.Add([]byte(`<w:p><w:r><w:rFonts w:ascii="VNI-Times"/><w:t>Thoâng baùo &amp; &#7848;</w:t></w:r></w:p>`), uint8(0), uint8(3))
+	f.Add([]byte(`<office:body><text:p>a<![CDATA[b]]><text:s text:c="99999999999"/></text:p>`), uint8(3), uint8(1))
 	profiles := []*xmlProfile{docxProfile, xlsxProfile, pptxProfile, odfProfile}
-	f.Fuzz(func(t *testing.T, b []byte, p uint8) {
-		s := xmlText(b, profiles[int(p)%len(profiles)], 1<<16)
+	f.Fuzz(func(t *testing.T, b []byte, p, chunk uint8) {
+		prof := profiles[int(p)%len(profiles)]
+		s := xmlText(b, prof, 1<<16)
 		if !utf8.ValidString(s) && utf8.Valid(b) {
 			t.Fatalf("invalid UTF-8 out of valid input")
+		}
+		if got := streamedXMLText(b, prof, 1<<16, 1+int(chunk)%32); got != s {
+			t.Fatalf("streamed text differs:\n whole  %q\n pieces %q", s, got)
 		}
 	})
 }
 
+// streamedXMLText runs the member extraction path over b delivered a few
+// bytes per Read.
+func streamedXMLText(b []byte, prof *xmlProfile, maxChars, step int) string {
+	x := newXMLScanner(prof, maxChars, 64)
+	feedXML(&stepReader{b: b, step: step}, x, 1<<62, step, func() bool { return true })
+	return x.result()
+}
+
+// stepReader returns at most step bytes per Read.
+type stepReader struct {
+	b    []byte
+	step int
+}
+
+func (r *stepReader) Read(p []byte) (int, error) {
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p[:min(len(p), r.step)], r.b)
+	r.b = r.b[n:]
+	return n, nil
+}
+
 func FuzzPDF(f *testing.F) {
 	f.Add([]byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF"))
-	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, "a.pdf", b) })
+	c := fuzzClassifier(f)
+	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, c, "a.pdf", b) })
 }
 
 func FuzzRTF(f *testing.F) {
@@ -102,12 +137,14 @@ func FuzzRTF(f *testing.F) {
 
 func FuzzDoc(f *testing.F) {
 	f.Add([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
-	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, "a.doc", b) })
+	c := fuzzClassifier(f)
+	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, c, "a.doc", b) })
 }
 
 func FuzzZip(f *testing.F) {
 	f.Add(officeZip("inner/GM hop.txt", "GIẤY MỜI"))
-	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, "a.zip", b) })
+	c := fuzzClassifier(f)
+	f.Fuzz(func(t *testing.T, b []byte) { extractOnce(t, c, "a.zip", b) })
 }
 
 func FuzzHTML(f *testing.F) {

@@ -67,6 +67,7 @@ type walker struct {
 	auto     bool // auto-generated mail (Auto-Submitted, auto-reply headers)
 	smime    bool
 	ticks    int
+	scratch  []byte // reused body buffer, see readBody
 }
 
 func (w *walker) addErr(e string) {
@@ -158,14 +159,23 @@ func (w *walker) keepText(s string) string {
 	return s
 }
 
-// readBody reads a part body within the byte budget.
-func (w *walker) readBody(r io.Reader) []byte {
+// readBody reads a part body within the byte budget. With scratch set the
+// body is read into the walker's scratch buffer, reused from part to part:
+// only for bodies the caller is done with before the next part is read
+// (text parts, which become strings, and parts read only to skip them).
+func (w *walker) readBody(r io.Reader, scratch bool) []byte {
 	left := w.lim.MaxBytes - w.bytes
 	if left < 0 {
 		left = 0
 	}
-	var buf bytes.Buffer
+	buf := new(bytes.Buffer)
+	if scratch {
+		buf = bytes.NewBuffer(w.scratch[:0])
+	}
 	n, err := buf.ReadFrom(io.LimitReader(r, left+1))
+	if scratch {
+		w.scratch = buf.Bytes()[:0] // keep the grown buffer for the next part
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		w.addErr("mime:" + shortErr(err))
 	}
@@ -273,8 +283,8 @@ func (w *walker) walkPart(h textproto.Header, r io.Reader, depth int, u *unit, i
 	}
 
 	if isText && !attach {
-		data := w.decode(h, r)
-		text := w.textOf(mt, params["charset"], data)
+		data := w.decodeScratch(h, r)
+		text := w.textOf(mt, params["charset"], data) // copies: data is scratch
 		if text != "" {
 			u.add(u.where, w.keepText(text))
 		}
@@ -283,7 +293,7 @@ func (w *walker) walkPart(h textproto.Header, r io.Reader, depth int, u *unit, i
 
 	// A cid: image in multipart/related is part of the HTML, not a file.
 	if related && strings.HasPrefix(mt, "image/") && h.Get("Content-Id") != "" && disp != "attachment" {
-		w.decode(h, r)
+		w.decodeScratch(h, r)
 		return
 	}
 	if name == "" {
@@ -357,7 +367,17 @@ func (w *walker) decodedReader(h textproto.Header, r io.Reader) io.Reader {
 
 // decode reads the whole body and undoes the transfer encoding, leniently.
 func (w *walker) decode(h textproto.Header, r io.Reader) []byte {
-	raw := w.readBody(r)
+	return w.decodeBody(h, r, false)
+}
+
+// decodeScratch is decode into the scratch buffer: the result is valid
+// only until the next part is read.
+func (w *walker) decodeScratch(h textproto.Header, r io.Reader) []byte {
+	return w.decodeBody(h, r, true)
+}
+
+func (w *walker) decodeBody(h textproto.Header, r io.Reader, scratch bool) []byte {
+	raw := w.readBody(r, scratch)
 	enc := strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding")))
 	switch enc {
 	case "base64":

@@ -40,6 +40,9 @@ type RulesFile struct {
 		DepartmentAddresses []string `yaml:"department_addresses"`
 		InternalAddresses   []string `yaml:"internal_addresses"`
 		OwnCodes            []string `yaml:"own_codes"`
+		CopyMarks           []string `yaml:"copy_marks"`
+		NotDepartment       []string `yaml:"not_department"`
+		ExternalWords       []string `yaml:"external_words"`
 	} `yaml:"audience"`
 	AutoReplySubjects []string `yaml:"auto_reply_subjects"`
 	TestWords         []string `yaml:"test_words"`
@@ -105,19 +108,28 @@ type rules struct {
 	headMaxW   int               // most words in a heading
 	names      []nameRule        // folded names, longest first
 	fileTok    map[string]string // folded file token → type
-	motto      []string          // folded
+	motto      [][]byte          // folded
 	signers    []string
 	secrecy    map[string]string // toneKey(stamp) → level
 	urgency    map[string]string
-	mailSecret []struct{ level, phrase string }
+	mailSecret []mailPhrase
 	deptWords  []string
 	intWords   []string
-	deptAddr   []string
-	intAddr    []string
+	deptAddr   []addrGlob
+	intAddr    []addrGlob
 	ownCodes   map[string]bool
+	copyMarks  []string // folded
+	notDept    []string // folded
+	extWords   []string // lower case NFC, diacritics kept
 	autoSubj   []string
 	testWords  map[string]bool
 	lex        *lexicon
+}
+
+// mailPhrase is a folded phrase by which a sender marks the mail secret.
+type mailPhrase struct {
+	level   string
+	phraseB []byte
 }
 
 type nameRule struct {
@@ -223,7 +235,7 @@ func compileRules(f RulesFile) (*rules, error) {
 		}
 	}
 	for _, m := range f.Motto {
-		r.motto = append(r.motto, foldString(m))
+		r.motto = append(r.motto, []byte(foldString(m)))
 	}
 	r.signers = f.Signers
 	for lvl, list := range map[string][]string{"tuyet_mat": f.Secrecy.TuyetMat, "toi_mat": f.Secrecy.ToiMat, "mat": f.Secrecy.Mat} {
@@ -238,7 +250,7 @@ func compileRules(f RulesFile) (*rules, error) {
 			errs = append(errs, fmt.Errorf("secrecy.mail_phrases: unknown level %q", lvl))
 		}
 		for _, p := range list {
-			r.mailSecret = append(r.mailSecret, struct{ level, phrase string }{lvl, foldString(p)})
+			r.mailSecret = append(r.mailSecret, mailPhrase{level: lvl, phraseB: []byte(foldString(p))})
 		}
 	}
 	for lvl, list := range map[string][]string{"hoa_toc": f.Urgency.HoaToc, "thuong_khan": f.Urgency.ThuongKhan, "khan": f.Urgency.Khan} {
@@ -255,8 +267,17 @@ func compileRules(f RulesFile) (*rules, error) {
 	for _, s := range f.Audience.InternalWords {
 		r.intWords = append(r.intWords, foldString(s))
 	}
-	r.deptAddr = lowerAll(f.Audience.DepartmentAddresses)
-	r.intAddr = lowerAll(f.Audience.InternalAddresses)
+	r.deptAddr = lowerGlobs(f.Audience.DepartmentAddresses)
+	r.intAddr = lowerGlobs(f.Audience.InternalAddresses)
+	for _, s := range f.Audience.CopyMarks {
+		r.copyMarks = append(r.copyMarks, foldString(s))
+	}
+	for _, s := range f.Audience.ExternalWords {
+		r.extWords = append(r.extWords, strings.ToLower(nfc(s)))
+	}
+	for _, s := range f.Audience.NotDepartment {
+		r.notDept = append(r.notDept, foldString(s))
+	}
 	for _, c := range f.Audience.OwnCodes {
 		r.ownCodes[c] = true
 	}
@@ -281,24 +302,25 @@ func compileRules(f RulesFile) (*rules, error) {
 	return r, errors.Join(errs...)
 }
 
-func lowerAll(in []string) []string {
-	out := make([]string, len(in))
+func lowerGlobs(in []string) []addrGlob {
+	out := make([]addrGlob, len(in))
 	for i, s := range in {
-		out[i] = strings.ToLower(s)
+		out[i] = compileGlob(strings.ToLower(s))
 	}
 	return out
 }
 
 // lexicon matches folded phrases of up to lexMaxWords words in one pass
-// over the tokens of a text: each token's hash is combined with the hashes
-// of the tokens before it and looked up in an open-addressing table, so
-// the cost is a few array probes per word whatever the lexicon size.
+// over the tokens of a text. A phrase is keyed by its token hashes folded
+// from the last token back to the first, so at each token the scan extends
+// the key leftwards one word at a time and stops as soon as the words seen
+// are no phrase's ending (the suffix set): most tokens cost one hash and
+// two table probes whatever the lexicon size.
 type lexicon struct {
-	keys  []uint64
-	vals  []int32 // index into entries, -1 empty
-	ents  []lexEntry
-	mask  uint64
-	words int
+	phrases hashTable // key → index into ents
+	endings hashTable // keys of every phrase suffix (all lengths)
+	ents    []lexEntry
+	words   int
 }
 
 type lexEntry struct {
@@ -319,13 +341,13 @@ func tokenHash(tok []byte) uint64 {
 	return h
 }
 
-func seqHash(hs []uint64) uint64 {
-	h := uint64(0x9E3779B97F4A7C15)
-	for _, x := range hs {
-		h = (h ^ x) * 0xBF58476D1CE4E5B9
-		h ^= h >> 31
-	}
-	return h | 1 // 0 marks an empty slot
+const seqSeed = uint64(0x9E3779B97F4A7C15)
+
+// seqMix adds one token hash to a sequence key.
+func seqMix(h, x uint64) uint64 {
+	h = (h ^ x) * 0xBF58476D1CE4E5B9
+	h ^= h >> 31
+	return h
 }
 
 func (l *lexicon) add(phrase string, group int) error {
@@ -338,63 +360,83 @@ func (l *lexicon) add(phrase string, group int) error {
 		return fmt.Errorf("phrase %q has more than %d words", phrase, lexMaxWords)
 	}
 	l.words = max(l.words, len(toks))
-	hs := make([]uint64, len(toks))
-	for i, t := range toks {
-		hs[i] = tokenHash([]byte(t))
-	}
 	l.ents = append(l.ents, lexEntry{phrase: f, group: group})
-	l.rebuild(seqHash(hs), int32(len(l.ents)-1))
+	h := seqSeed
+	for i := len(toks) - 1; i >= 0; i-- {
+		h = seqMix(h, tokenHash([]byte(toks[i])))
+		l.endings.put(h|1, 0)
+	}
+	l.phrases.put(h|1, int32(len(l.ents)-1))
 	return nil
 }
 
-// rebuild inserts one key, growing the table to keep it at most half full.
-func (l *lexicon) rebuild(key uint64, val int32) {
-	if len(l.keys) == 0 || len(l.ents)*2 > len(l.keys) {
+// hashTable is an open-addressing map from non-zero uint64 keys to int32,
+// kept at most half full. It is built when the rules load and only read
+// afterwards.
+type hashTable struct {
+	keys []uint64
+	vals []int32
+	mask uint64
+	n    int
+}
+
+func (t *hashTable) put(key uint64, val int32) {
+	if len(t.keys) == 0 || (t.n+1)*2 > len(t.keys) {
 		size := 64
-		for size < len(l.ents)*4 {
+		for size < (t.n+1)*4 {
 			size *= 2
 		}
-		oldK, oldV := l.keys, l.vals
-		l.keys = make([]uint64, size)
-		l.vals = make([]int32, size)
-		l.mask = uint64(size - 1)
+		oldK, oldV := t.keys, t.vals
+		t.keys = make([]uint64, size)
+		t.vals = make([]int32, size)
+		t.mask = uint64(size - 1)
+		t.n = 0
 		for i, k := range oldK {
 			if k != 0 {
-				l.insert(k, oldV[i])
+				t.insert(k, oldV[i])
 			}
 		}
 	}
-	l.insert(key, val)
+	t.insert(key, val)
 }
 
-func (l *lexicon) insert(key uint64, val int32) {
-	for i := key & l.mask; ; i = (i + 1) & l.mask {
-		if l.keys[i] == 0 || l.keys[i] == key {
-			l.keys[i] = key
-			l.vals[i] = val
+func (t *hashTable) insert(key uint64, val int32) {
+	for i := key & t.mask; ; i = (i + 1) & t.mask {
+		if t.keys[i] == key {
+			t.vals[i] = val
+			return
+		}
+		if t.keys[i] == 0 {
+			t.keys[i] = key
+			t.vals[i] = val
+			t.n++
 			return
 		}
 	}
 }
 
-func (l *lexicon) lookup(key uint64) int32 {
-	for i := key & l.mask; ; i = (i + 1) & l.mask {
-		switch l.keys[i] {
+func (t *hashTable) get(key uint64) (int32, bool) {
+	if len(t.keys) == 0 {
+		return 0, false
+	}
+	for i := key & t.mask; ; i = (i + 1) & t.mask {
+		switch t.keys[i] {
 		case 0:
-			return -1
+			return 0, false
 		case key:
-			return l.vals[i]
+			return t.vals[i], true
 		}
 	}
 }
 
 // scan calls hit for every lexicon phrase found in folded text (the output
-// of appendFold: lower-case words separated by single spaces).
+// of appendFold: lower-case words separated by single spaces), ordered by
+// the phrase's last word, shorter phrases first.
 func (l *lexicon) scan(folded []byte, hit func(e *lexEntry)) {
-	if len(l.keys) == 0 {
+	if len(l.ents) == 0 {
 		return
 	}
-	var ring [lexMaxWords]uint64
+	var ring [lexMaxWords]uint64 // hashes of the latest tokens, newest last
 	n := 0
 	for i := 0; i < len(folded); {
 		for i < len(folded) && folded[i] == ' ' {
@@ -410,8 +452,14 @@ func (l *lexicon) scan(folded []byte, hit func(e *lexEntry)) {
 		copy(ring[:], ring[1:])
 		ring[lexMaxWords-1] = tokenHash(folded[i:j])
 		n++
+		h := seqSeed
 		for k := 1; k <= l.words && k <= n; k++ {
-			if v := l.lookup(seqHash(ring[lexMaxWords-k:])); v >= 0 {
+			h = seqMix(h, ring[lexMaxWords-k])
+			key := h | 1
+			if _, ok := l.endings.get(key); !ok {
+				break
+			}
+			if v, ok := l.phrases.get(key); ok {
 				hit(&l.ents[v])
 			}
 		}

@@ -48,10 +48,13 @@ func ParseSoKyHieu(s string) (SoKyHieu, int, bool) {
 	switch s[j] {
 	case '/':
 		i = skipSpaces(s, j+1)
-		// Normative documents: N/YYYY/XX-YY.
-		if y := i; y+5 <= len(s) && allDigits(s[y:y+4]) && s[y+4] == '/' {
-			k.Year = s[y : y+4]
-			i = skipSpaces(s, y+5)
+		// Normative documents and contracts: N/YYYY/XX-YY, spaced as
+		// typists space it ("20/2024 /HĐ-TTTL").
+		if y := i; y+4 < len(s) && allDigits(s[y:y+4]) {
+			if p := skipSpaces(s, y+4); p < len(s) && s[p] == '/' {
+				k.Year = s[y : y+4]
+				i = skipSpaces(s, p+1)
+			}
 		}
 		segs, n := scanCodeSegments(s[i:], '-')
 		if len(segs) < 2 {
@@ -115,6 +118,8 @@ func ParseSoKyHieu(s string) (SoKyHieu, int, bool) {
 func scanCodeSegments(s string, sep byte) ([]string, int) {
 	var segs []string
 	i := 0
+	spaced := false // the last separator had spaces around it
+	sepAt := 0      // where the last segment ended, before its separator
 	for {
 		start := i
 		for i < len(s) {
@@ -134,10 +139,18 @@ func scanCodeSegments(s string, sep byte) ([]string, int) {
 			}
 			return segs, i
 		}
-		segs = append(segs, nfc(s[start:i]))
+		seg := nfc(s[start:i])
+		if len(segs) > 0 && spaced && !isUpperCode(seg) {
+			// "55/TTTL-TTCĐ - Về việc …": after a spaced dash, only a
+			// capital unit code continues the number; a word is the
+			// trích yếu that follows it.
+			return segs, sepAt
+		}
+		segs = append(segs, seg)
 		end := i
 		j := skipSpaces(s, i)
 		if j < len(s) && s[j] == sep {
+			spaced, sepAt = j > i || skipSpaces(s, j+1) > j+1, end
 			i = skipSpaces(s, j+1)
 			continue
 		}

@@ -56,50 +56,86 @@ var (
 // output (in bytes, a safe over-estimate of characters) so a huge sheet
 // does not build a huge string only to be cut.
 func xmlText(b []byte, prof *xmlProfile, maxChars int) string {
-	var out []byte
-	if maxChars <= 0 {
-		return ""
+	x := newXMLScanner(prof, maxChars, len(b)/4+64)
+	x.feed(b, true)
+	return x.result()
+}
+
+// xmlScanner extracts text from office XML fed in pieces, so a member is
+// decompressed only as far as the text budget needs (a 10 MB docx holds
+// far more text than one message may keep) and never whole in memory.
+type xmlScanner struct {
+	prof     *xmlProfile
+	maxChars int
+	out      []byte
+	inText   int  // depth of text elements
+	inBody   bool // ODF: inside office:body
+	skip     int  // depth inside skipped subtrees
+	font     legacyFont
+	runStart int // start of the current legacy-font text in out, or -1
+	stopped  bool
+}
+
+func newXMLScanner(prof *xmlProfile, maxChars, sizeHint int) *xmlScanner {
+	x := &xmlScanner{prof: prof, maxChars: maxChars, font: fontUnicode, runStart: -1}
+	if maxChars > 0 {
+		x.out = make([]byte, 0, max(64, min(sizeHint, maxChars+64)))
 	}
-	out = make([]byte, 0, min(len(b)/4+64, maxChars+64))
-	inText := 0 // depth of text elements
-	inBody := false
-	skip := 0 // depth inside skipped subtrees
-	font := fontUnicode
-	runStart := -1 // start of the current legacy-font text in out
-	endRun := func() {
-		if runStart >= 0 && font != fontUnicode {
-			seg := string(out[runStart:])
-			if isLatin1(seg) {
-				out = append(out[:runStart], decodeLegacy(seg, font)...)
-			}
+	return x
+}
+
+// full reports whether no more text is wanted: the budget is spent or the
+// XML ended in a way that stops the scan (an unterminated construct).
+func (x *xmlScanner) full() bool { return x.stopped || len(x.out) >= x.maxChars }
+
+func (x *xmlScanner) endRun() {
+	if x.runStart >= 0 && x.font != fontUnicode {
+		seg := string(x.out[x.runStart:])
+		if isLatin1(seg) {
+			x.out = append(x.out[:x.runStart], decodeLegacy(seg, x.font)...)
 		}
-		runStart = -1
 	}
+	x.runStart = -1
+}
+
+// feed scans b and returns how many bytes it consumed. Unless final, a
+// construct cut by the end of b (character data not yet followed by '<',
+// an unterminated tag, comment or CDATA section) is left unconsumed for
+// the caller to present again with more data; with final set the rest is
+// treated as the end of the document.
+func (x *xmlScanner) feed(b []byte, final bool) int {
+	prof := x.prof
 	i := 0
-	for i < len(b) && len(out) < maxChars {
+	for i < len(b) && !x.full() {
 		if b[i] != '<' {
 			j := bytes.IndexByte(b[i:], '<')
 			if j < 0 {
+				if !final {
+					return i
+				}
 				j = len(b) - i
 			}
-			if skip == 0 && (inText > 0 || (prof.captureAll && inBody)) {
-				if runStart < 0 && font != fontUnicode {
-					runStart = len(out)
+			if x.skip == 0 && (x.inText > 0 || (prof.captureAll && x.inBody)) {
+				if x.runStart < 0 && x.font != fontUnicode {
+					x.runStart = len(x.out)
 				}
-				out = appendXMLText(out, b[i:i+j])
+				x.out = appendXMLText(x.out, b[i:i+j])
 			}
 			i += j
 			continue
 		}
 		// Comments, processing instructions, CDATA, doctype.
 		if i+1 < len(b) && (b[i+1] == '!' || b[i+1] == '?') {
+			if !final && len(b)-i < len("<![CDATA[") {
+				return i
+			}
 			if bytes.HasPrefix(b[i:], []byte("<![CDATA[")) {
 				end := bytes.Index(b[i+9:], []byte("]]>"))
 				if end < 0 {
-					break
+					return x.cut(i, final)
 				}
-				if skip == 0 && (inText > 0 || (prof.captureAll && inBody)) {
-					out = append(out, b[i+9:i+9+end]...)
+				if x.skip == 0 && (x.inText > 0 || (prof.captureAll && x.inBody)) {
+					x.out = append(x.out, b[i+9:i+9+end]...)
 				}
 				i += 9 + end + 3
 				continue
@@ -107,17 +143,20 @@ func xmlText(b []byte, prof *xmlProfile, maxChars int) string {
 			if bytes.HasPrefix(b[i:], []byte("<!--")) {
 				end := bytes.Index(b[i+4:], []byte("-->"))
 				if end < 0 {
-					break
+					return x.cut(i, final)
 				}
 				i += 4 + end + 3
 				continue
 			}
 			end := bytes.IndexByte(b[i:], '>')
 			if end < 0 {
-				break
+				return x.cut(i, final)
 			}
 			i += end + 1
 			continue
+		}
+		if i+1 >= len(b) && !final {
+			return i
 		}
 		closing := i+1 < len(b) && b[i+1] == '/'
 		ns := i + 1
@@ -145,7 +184,7 @@ func xmlText(b []byte, prof *xmlProfile, maxChars int) string {
 			te++
 		}
 		if te >= len(b) {
-			break
+			return x.cut(i, final)
 		}
 		selfClose := te > ne && b[te-1] == '/'
 		name := b[ns:ne]
@@ -155,12 +194,12 @@ func xmlText(b []byte, prof *xmlProfile, maxChars int) string {
 		attrs := b[ne:te]
 		i = te + 1
 		kind := prof.tags[string(name)]
-		if skip > 0 {
+		if x.skip > 0 {
 			if kind == tagSkip {
 				if closing {
-					skip--
+					x.skip--
 				} else if !selfClose {
-					skip++
+					x.skip++
 				}
 			}
 			continue
@@ -168,63 +207,85 @@ func xmlText(b []byte, prof *xmlProfile, maxChars int) string {
 		switch kind {
 		case tagText:
 			if closing {
-				if inText > 0 {
-					inText--
+				if x.inText > 0 {
+					x.inText--
 				}
 			} else if !selfClose {
-				inText++
+				x.inText++
 			}
 		case tagPara:
 			if closing || selfClose {
-				endRun()
-				out = append(out, '\n')
+				x.endRun()
+				x.out = append(x.out, '\n')
 			}
 		case tagCell:
 			if closing || selfClose {
-				endRun()
-				out = append(out, '\t')
+				x.endRun()
+				x.out = append(x.out, '\t')
 			}
 		case tagTab:
 			if !closing {
-				endRun()
-				out = append(out, '\t')
+				x.endRun()
+				x.out = append(x.out, '\t')
 			}
 		case tagBreak:
 			if !closing {
-				endRun()
-				out = append(out, '\n')
+				x.endRun()
+				x.out = append(x.out, '\n')
 			}
 		case tagRun:
-			endRun()
-			font = fontUnicode
+			x.endRun()
+			x.font = fontUnicode
 		case tagFonts:
 			if !closing {
 				f := attrValue(attrs, "ascii")
 				if f == "" {
 					f = attrValue(attrs, "hAnsi")
 				}
-				font = classifyFont(f)
+				x.font = classifyFont(f)
 			}
 		case tagSpace:
 			if !closing {
 				n, _ := strconv.Atoi(attrValue(attrs, "c"))
 				n = max(1, min(n, 16))
 				for ; n > 0; n-- {
-					out = append(out, ' ')
+					x.out = append(x.out, ' ')
 				}
 			}
 		case tagBody:
-			inBody = !closing && !selfClose
+			x.inBody = !closing && !selfClose
 		case tagSkip:
 			if !closing && !selfClose {
-				skip++
+				x.skip++
 			}
 		}
 	}
-	endRun()
-	if len(out) > maxChars {
-		// Cut on a rune boundary.
-		k := maxChars
+	if final {
+		return len(b)
+	}
+	return i
+}
+
+// cut handles a construct that does not end within b: wait for more data,
+// or at the end of the document stop scanning, as a truncated file ends.
+func (x *xmlScanner) cut(i int, final bool) int {
+	if !final {
+		return i
+	}
+	x.stopped = true
+	return i
+}
+
+// result closes the last run and returns the text, cut to the budget on a
+// rune boundary.
+func (x *xmlScanner) result() string {
+	if x.maxChars <= 0 {
+		return ""
+	}
+	x.endRun()
+	out := x.out
+	if len(out) > x.maxChars {
+		k := x.maxChars
 		for k > 0 && !utf8.RuneStart(out[k]) {
 			k--
 		}
