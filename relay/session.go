@@ -437,6 +437,13 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 			s.dropUpstream()
 			ev.Action = audit.ActionBounced
 			return se
+		case errors.Is(err, smtp.ErrTooLongLine):
+			// go-smtp closes the connection after this reply: the rest of
+			// the line cannot be told apart from the next command.
+			s.dropUpstream()
+			ev.Action = audit.ActionBounced
+			return &smtp.SMTPError{Code: 500, EnhancedCode: smtp.EnhancedCode{5, 5, 2},
+				Message: fmt.Sprintf("Line too long (the limit is %d bytes)", cfg.Limits.MaxLineLength)}
 		case errors.Is(err, smtp.ErrDataReset):
 			s.dropUpstream()
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Message transfer aborted"}
