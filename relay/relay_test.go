@@ -25,6 +25,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"mailaudit/audit"
+	"mailaudit/config"
 	"mailaudit/sink"
 )
 
@@ -654,5 +655,65 @@ func TestSizeIsTheSmallerOfOursAndUpstreams(t *testing.T) {
 	}
 	if _, v := c.Extension("SIZE"); v != "7777" {
 		t.Fatalf("SIZE = %q, want the upstream's 7777", v)
+	}
+}
+
+// dropper is an upstream that accepts a transaction and drops the
+// connection in the middle of the message.
+func dropper(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				fmt.Fprintf(c, "220 dropper ESMTP\r\n")
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+					case strings.HasPrefix(cmd, "EHLO"):
+						fmt.Fprintf(c, "250-dropper\r\n250 8BITMIME\r\n")
+					case cmd == "DATA":
+						fmt.Fprintf(c, "354 go ahead\r\n")
+						br.ReadString('\n') // one line of the message, then gone
+						return
+					default:
+						fmt.Fprintf(c, "250 ok\r\n")
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func TestUpstreamDroppingMidMessageTempfails(t *testing.T) {
+	up := dropper(t)
+	e := newEnvWithUpstream(t, envOpts{}, nil)
+	// Point the default route at the dropper.
+	cfg := *e.cfg
+	cfg.Routes = append([]config.Route(nil), e.cfg.Routes...)
+	cfg.Routes[0].Addr = up
+	e.relay.Swap(&Runtime{Config: &cfg, TLSConfig: e.relay.runtime().TLSConfig})
+	c := dialPlain(t, e.addrs.Plain)
+	_, err := send(c, "a@tphcm.gov.vn", []string{"b@tphcm.gov.vn"}, message("drop", 200000))
+	if code(err)/100 != 4 {
+		t.Fatalf("upstream dropped mid-message: %v, want a 4xx", err)
+	}
+	evs := e.audit.Events()
+	if len(evs) != 1 || evs[0].Action != audit.ActionTempfailed {
+		t.Fatalf("events: %+v", evs)
 	}
 }
