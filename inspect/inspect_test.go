@@ -255,6 +255,11 @@ func TestMIMECorpusRelayedUnchanged(t *testing.T) {
 			if up.Accepted() != before {
 				t.Fatalf("%s: refused but relayed", f)
 			}
+		case longestLine(raw) > 2000 && up.Accepted() == before:
+			// The relay answered 500 and closed while the client was still
+			// writing the rest of the message: the client sees the reset
+			// before it reads the reply.
+			refused[500]++
 		default:
 			t.Fatalf("%s: %v", f, err)
 		}
@@ -284,4 +289,14 @@ func wire(raw []byte) []byte {
 		b.WriteString("\r\n")
 	}
 	return b.Bytes()
+}
+
+func longestLine(b []byte) int {
+	max := 0
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if len(l) > max {
+			max = len(l)
+		}
+	}
+	return max
 }
