@@ -375,10 +375,22 @@ func (s *session) Data(r io.Reader) error {
 		ev.Route, ev.Upstream = s.up.route.Name, s.up.route.Addr
 	}
 	reply := s.transfer(r, ev)
-	ev.Time = time.Now().UTC()
-	if reply.Code/100 != 2 {
-		s.r.metrics.messages.WithLabelValues(ev.Action).Inc()
+	if ev.UpstreamText == "" {
+		// No final answer from the upstream: record what the client heard.
+		ev.UpstreamText = fmt.Sprintf("local %d %d.%d.%d %s", reply.Code, reply.EnhancedCode[0], reply.EnhancedCode[1], reply.EnhancedCode[2], reply.Message)
 	}
+	// Every attempt gets its row, durable before the client hears the
+	// reply: a crash after this line loses no row of a message the client
+	// thinks was sent.
+	ev.Time = time.Now().UTC()
+	if err := s.r.sink.Record(context.Background(), ev); err != nil {
+		// For a relayed message the upstream has it; answering 4xx now
+		// would make the client send it twice. Keep the upstream's answer
+		// and say so loudly (Admit deferred new mail before the dot).
+		s.r.metrics.auditFail.Inc()
+		s.r.log.Error("audit record lost", "event_id", ev.EventID.String(), "action", ev.Action, "err", err)
+	}
+	s.r.metrics.messages.WithLabelValues(ev.Action).Inc()
 	s.logMessage(ev, reply)
 	return reply
 }
@@ -470,10 +482,6 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 		s.dropUpstream()
 		ev.Action = audit.ActionRejected
 		ev.UpstreamText = "aborted by policy"
-		if err := s.r.sink.Record(context.Background(), ev); err != nil {
-			s.r.metrics.auditFail.Inc()
-			s.r.log.Error("audit record lost", "event_id", ev.EventID.String(), "err", err)
-		}
 		return ins.Reject
 	}
 	if err := s.r.sink.Admit(); err != nil {
@@ -522,16 +530,6 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 	if ev.UpstreamText == "" {
 		ev.UpstreamText = fmt.Sprintf("%d.%d.%d %s", reply.EnhancedCode[0], reply.EnhancedCode[1], reply.EnhancedCode[2], reply.Message)
 	}
-	// Durable before the client hears the reply: a crash after this line
-	// loses no row of a message the client thinks was sent.
-	ev.Time = time.Now().UTC()
-	if err := s.r.sink.Record(context.Background(), ev); err != nil {
-		// The upstream has the message; answering 4xx now would make the
-		// client send it twice. Keep the upstream's answer, shout loudly.
-		s.r.metrics.auditFail.Inc()
-		s.r.log.Error("audit record lost after upstream accepted the message", "event_id", ev.EventID.String(), "err", err)
-	}
-	s.r.metrics.messages.WithLabelValues(ev.Action).Inc()
 	return reply
 }
 
