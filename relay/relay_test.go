@@ -182,12 +182,7 @@ func TestOpenRelayProbeRefused(t *testing.T) {
 		t.Fatalf("MAIL without AUTH: %v, want 530", err)
 	}
 	// The plain listener does not even greet an untrusted client.
-	conn, err := net.Dial("tcp", e.addrs.Plain.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	line, _ := bufio.NewReader(conn).ReadString('\n')
+	_, _, line := rawDial(t, e.addrs.Plain)
 	if !strings.HasPrefix(line, "554 5.7.1") {
 		t.Fatalf("plain listener greeting to untrusted client: %q", line)
 	}
@@ -353,12 +348,7 @@ func TestLimits(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		dialPlain(t, e.addrs.Plain)
 	}
-	conn, err := net.Dial("tcp", e.addrs.Plain.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	line, _ := bufio.NewReader(conn).ReadString('\n')
+	_, _, line := rawDial(t, e.addrs.Plain)
 	if !strings.HasPrefix(line, "421 4.7.0") {
 		t.Errorf("over the per-IP limit: %q", line)
 	}
@@ -366,13 +356,7 @@ func TestLimits(t *testing.T) {
 
 func TestLongLineRefused(t *testing.T) {
 	e := noAuthEnv(t, envOpts{})
-	conn, err := net.Dial("tcp", e.addrs.Plain.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	br := bufio.NewReader(conn)
-	br.ReadString('\n')
+	conn, br, _ := rawDial(t, e.addrs.Plain)
 	fmt.Fprintf(conn, "EHLO %s\r\n", strings.Repeat("x", 5000))
 	line, _ := br.ReadString('\n')
 	if !strings.HasPrefix(line, "500 5.4.0") {
@@ -382,12 +366,7 @@ func TestLongLineRefused(t *testing.T) {
 
 func TestBDATClientDataUpstream(t *testing.T) {
 	e := noAuthEnv(t, envOpts{})
-	conn, err := net.Dial("tcp", e.addrs.Plain.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	br := bufio.NewReader(conn)
+	conn, br, _ := rawDial(t, e.addrs.Plain)
 	readReply := func() string {
 		var last string
 		for {
@@ -401,7 +380,6 @@ func TestBDATClientDataUpstream(t *testing.T) {
 			}
 		}
 	}
-	readReply()
 	msg := message("bdat", 7000)
 	half := len(msg) / 2
 	fmt.Fprintf(conn, "EHLO c\r\n")
@@ -716,4 +694,18 @@ func TestUpstreamDroppingMidMessageTempfails(t *testing.T) {
 	if len(evs) != 1 || evs[0].Action != audit.ActionTempfailed {
 		t.Fatalf("events: %+v", evs)
 	}
+}
+
+// rawDial connects without an SMTP client and returns the first line the
+// server sent (the greeting, or a refusal).
+func rawDial(t *testing.T, addr net.Addr) (net.Conn, *bufio.Reader, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	br := bufio.NewReader(conn)
+	line, _ := br.ReadString('\n')
+	return conn, br, line
 }
