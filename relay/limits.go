@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"bufio"
 	"net"
 	"net/netip"
 	"sync"
@@ -68,11 +67,7 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			refuse(c, "421 4.7.0 "+reason+"\r\n")
 			continue
 		}
-		lc := &limitedConn{Conn: c, release: func() { l.r.conns.release(ip) }}
-		lc.pool = &l.r.writers
-		lc.w = lc.pool.Get().(*bufio.Writer)
-		lc.w.Reset(writerOnly{c})
-		return lc, nil
+		return newCoalesceConn(c, &l.r.writers, func() { l.r.conns.release(ip) }), nil
 	}
 }
 
@@ -83,76 +78,6 @@ func refuse(c net.Conn, reply string) {
 		c.Close()
 	}()
 }
-
-// limitedConn releases its limiter slot on close and coalesces writes:
-// go-smtp flushes every reply line on its own (an EHLO answer is ten
-// write calls), so replies are buffered here and written in one call when
-// the server next reads, which is when the client must have them. This
-// halves the relay's system calls per message.
-type limitedConn struct {
-	net.Conn
-	once    sync.Once
-	release func()
-	mu      sync.Mutex
-	w       *bufio.Writer
-	pool    *sync.Pool // where w goes back at Close
-}
-
-func (c *limitedConn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.w == nil {
-		return 0, net.ErrClosed
-	}
-	return c.w.Write(p)
-}
-
-func (c *limitedConn) flush() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.w == nil || c.w.Buffered() == 0 {
-		return nil
-	}
-	return c.w.Flush()
-}
-
-func (c *limitedConn) Read(p []byte) (int, error) {
-	if err := c.flush(); err != nil {
-		return 0, err
-	}
-	return c.Conn.Read(p)
-}
-
-// SetWriteDeadline flushes first: what was written under the old deadline
-// goes out under it. crypto/tls relies on this when it sends close_notify
-// and then sets the write deadline to now.
-func (c *limitedConn) SetWriteDeadline(t time.Time) error {
-	c.flush()
-	return c.Conn.SetWriteDeadline(t)
-}
-
-func (c *limitedConn) SetDeadline(t time.Time) error {
-	c.flush()
-	return c.Conn.SetDeadline(t)
-}
-
-func (c *limitedConn) Close() error {
-	c.flush()
-	c.mu.Lock()
-	if c.w != nil {
-		c.w.Reset(nil)
-		c.pool.Put(c.w)
-		c.w = nil
-	}
-	c.mu.Unlock()
-	c.once.Do(c.release)
-	return c.Conn.Close()
-}
-
-// writerOnly hides the conn's ReadFrom and other methods from bufio.
-type writerOnly struct{ c net.Conn }
-
-func (w writerOnly) Write(p []byte) (int, error) { return w.c.Write(p) }
 
 func addrOf(a net.Addr) netip.Addr {
 	if ta, ok := a.(*net.TCPAddr); ok {

@@ -96,8 +96,9 @@ type Relay struct {
 
 	// Buffers recycled across messages and connections: io.Copy would
 	// allocate 32 KB per message, and every connection a reply buffer.
-	copyBufs sync.Pool // *[]byte of 32 KB
-	writers  sync.Pool // *bufio.Writer of 4 KB
+	copyBufs  sync.Pool // *[]byte of 32 KB
+	writers   sync.Pool // *bufio.Writer of 4 KB, client connections
+	upWriters sync.Pool // *bufio.Writer of 32 KB, upstream connections (message data)
 }
 
 // New makes a relay; Start opens its listeners.
@@ -118,6 +119,7 @@ func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registere
 	}
 	r.copyBufs.New = func() any { b := make([]byte, 32<<10); return &b }
 	r.writers.New = func() any { return bufio.NewWriterSize(nil, 4096) }
+	r.upWriters.New = func() any { return bufio.NewWriterSize(nil, 32<<10) }
 	r.conns.perIP = map[netip.Addr]int{}
 	r.authIP.entries = map[string]*lockEntry{}
 	r.authUsr.entries = map[string]*lockEntry{}
@@ -223,7 +225,7 @@ func (r *Relay) probeSize(ctx context.Context, cfg *config.Config) {
 	for i := range cfg.Routes {
 		route := &cfg.Routes[i]
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		u, err := dialUpstream(pctx, route, cfg.Hostname)
+		u, err := dialUpstream(pctx, route, cfg.Hostname, &r.upWriters)
 		cancel()
 		if err != nil {
 			r.log.Warn("upstream not reachable at start; SIZE not probed", "route", route.Name, "err", err)

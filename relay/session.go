@@ -188,7 +188,7 @@ func (s *session) authenticate(mech, username, password string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), route.DialTimeout.D()+route.CommandTimeout.D())
 	defer cancel()
-	u, err := dialUpstream(ctx, route, cfg.Hostname)
+	u, err := dialUpstream(ctx, route, cfg.Hostname, &s.r.upWriters)
 	if err != nil {
 		ev.Result = "tempfail"
 		s.r.log.Warn("upstream unavailable for AUTH", "route", route.Name, "client", s.ip.String(), "err", err)
@@ -292,7 +292,7 @@ func (s *session) openUnauthenticated() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), route.DialTimeout.D()+route.CommandTimeout.D())
 	defer cancel()
-	u, err := dialUpstream(ctx, route, cfg.Hostname)
+	u, err := dialUpstream(ctx, route, cfg.Hostname, &s.r.upWriters)
 	if err != nil {
 		s.r.log.Warn("upstream unavailable", "route", route.Name, "client", s.ip.String(), "err", err)
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 4, 1}, Message: "Upstream unavailable, try again later"}

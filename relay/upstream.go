@@ -28,7 +28,7 @@ type upstream struct {
 
 // dialUpstream opens a session to the route's server: TCP, greeting, EHLO
 // and STARTTLS or implicit TLS as the route says.
-func dialUpstream(ctx context.Context, r *config.Route, helo string) (*upstream, error) {
+func dialUpstream(ctx context.Context, r *config.Route, helo string, bufs *sync.Pool) (*upstream, error) {
 	d := net.Dialer{Timeout: r.DialTimeout.D()}
 	host, _, _ := net.SplitHostPort(r.Addr)
 	tlsConf := &tls.Config{
@@ -44,6 +44,7 @@ func dialUpstream(ctx context.Context, r *config.Route, helo string) (*upstream,
 		return nil, fmt.Errorf("dial upstream %s: %w", r.Addr, err)
 	}
 	raw := conn // abort resets this one, under any TLS layer
+	conn = newCoalesceConn(conn, bufs, nil)
 	if r.TLSMode == "implicit" {
 		tc := tls.Client(conn, tlsConf)
 		tc.SetDeadline(time.Now().Add(r.CommandTimeout.D()))
