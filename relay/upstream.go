@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -128,6 +129,11 @@ func (p *pool) get() *upstream {
 func (p *pool) put(u *upstream) {
 	if u.dirty {
 		u.abort()
+		return
+	}
+	if u.route != p.route && !reflect.DeepEqual(u.route, p.route) {
+		// Dialled under a route a reload has since changed.
+		u.close()
 		return
 	}
 	u.idleAt = time.Now()
