@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -22,7 +23,13 @@ type Classifier struct {
 	cfg   Config
 	lim   Limits
 	rules *rules
+	// scratch recycles part-body buffers across messages (*[]byte): a
+	// relay classifies thousands of small messages a second.
+	scratch sync.Pool
 }
+
+// maxPooledScratch keeps a giant attachment's buffer out of the pool.
+const maxPooledScratch = 256 << 10
 
 // New loads and validates the rules and limits.
 func New(cfg Config) (*Classifier, error) {
@@ -49,10 +56,19 @@ func (c *Classifier) Classify(ctx context.Context, r io.Reader, env Envelope) (v
 	}
 	w := &walker{c: c, lim: c.lim, ctx: ctx, deadline: time.Now().Add(c.lim.Timeout)}
 	w.body = &unit{where: "body", att: -1}
+	if sp, ok := c.scratch.Get().(*[]byte); ok {
+		w.scratch = (*sp)[:0]
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			w.addErr(fmt.Sprintf("panic: %v", p))
 			v = c.fallback(w, env)
+		}
+		// The verdict holds copies only (textOf copies out of scratch), so
+		// the buffer can serve the next message.
+		if cap(w.scratch) > 0 && cap(w.scratch) <= maxPooledScratch {
+			b := w.scratch[:0]
+			c.scratch.Put(&b)
 		}
 	}()
 	w.walkMessage(r, 0, w.body, true)

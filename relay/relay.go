@@ -7,6 +7,7 @@ package relay
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -99,6 +100,7 @@ type Relay struct {
 	copyBufs  sync.Pool // *[]byte of 32 KB
 	writers   sync.Pool // *bufio.Writer of 4 KB, client connections
 	upWriters sync.Pool // *bufio.Writer of 32 KB, upstream connections (message data)
+	spills    sync.Pool // *bytes.Buffer, message copies for the classifier
 }
 
 // New makes a relay; Start opens its listeners.
@@ -120,6 +122,7 @@ func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registere
 	r.copyBufs.New = func() any { b := make([]byte, 32<<10); return &b }
 	r.writers.New = func() any { return bufio.NewWriterSize(nil, 4096) }
 	r.upWriters.New = func() any { return bufio.NewWriterSize(nil, 32<<10) }
+	r.spills.New = func() any { return new(bytes.Buffer) }
 	r.conns.perIP = map[netip.Addr]int{}
 	r.authIP.entries = map[string]*lockEntry{}
 	r.authUsr.entries = map[string]*lockEntry{}

@@ -70,7 +70,7 @@ func newSession(r *Relay, c *smtp.Conn, listener string) *session {
 		conn:     c,
 		listener: listener,
 		ip:       addrOf(c.Conn().RemoteAddr()),
-		buf:      spill{max: int(rt.Config.Limits.MemoryBuffer), dir: rt.Config.TempDir},
+		buf:      spill{max: int(rt.Config.Limits.MemoryBuffer), dir: rt.Config.TempDir, pool: &r.spills},
 	}
 	s.trusted = rt.Config.Trusted(s.ip)
 	r.metrics.sessions.Inc()
