@@ -79,6 +79,9 @@ func (c connFlags) load() (audit.Config, policy.Config, error) {
 		}
 	}
 	a, p := doc.Audit, doc.Policy
+	// File names in the config are relative to the config's folder, as
+	// the daemon reads them.
+	p.Roster = relative(*c.config, p.Roster)
 	if *c.addr != "" {
 		a.ClickHouse.Addr = audit.AddrList(*c.addr)
 	}

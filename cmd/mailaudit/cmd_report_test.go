@@ -22,8 +22,16 @@ func TestCmdReport(t *testing.T) {
 	env := fixture.Start(t)
 	dir := t.TempDir()
 	cfgFile := filepath.Join(dir, "mailaudit.yaml")
+	// The roster is named relative to the config file, as the daemon reads it.
+	rosterCSV, err := os.ReadFile(env.RosterPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "roster.csv"), rosterCSV, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cfg := "listeners: {submission: ':587'}\naudit:\n  clickhouse:\n    addr: " + env.Server.Addr() +
-		"\npolicy:\n  roster: " + env.RosterPath + "\n"
+		"\npolicy:\n  roster: roster.csv\n"
 	if err := os.WriteFile(cfgFile, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}

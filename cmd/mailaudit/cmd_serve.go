@@ -199,7 +199,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		}
 		defer conn.Close()
 		stopDash, err := dashboard.Start(ctx, *cfg.Dashboard, conn, audit.SchemaFor(ac),
-			func() *policy.Roster { return engine.Load().Roster() }, log.With("component", "dashboard"))
+			func() *policy.Roster { return engine.Load().Roster() }, log)
 		if err != nil {
 			r.Shutdown(context.Background())
 			aw.Close(context.Background())
