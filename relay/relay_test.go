@@ -709,3 +709,33 @@ func rawDial(t *testing.T, addr net.Addr) (net.Conn, *bufio.Reader, string) {
 	line, _ := br.ReadString('\n')
 	return conn, br, line
 }
+
+func TestStartTLSUpstream(t *testing.T) {
+	cert, err := SelfSigned("sink.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sink.Start(sink.Options{Addr: "127.0.0.1:0", Keep: true, Users: map[string]string{testUser: testPass},
+		TLS: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := newEnvWithUpstream(t, envOpts{route: "    insecure_skip_verify: true\n"}, s)
+	// The route of the harness says tls: none; this one wants STARTTLS.
+	cfg := *e.cfg
+	cfg.Routes = append([]config.Route(nil), e.cfg.Routes...)
+	cfg.Routes[0].TLSMode = "starttls"
+	e.relay.Swap(&Runtime{Config: &cfg, TLSConfig: e.relay.runtime().TLSConfig})
+	c := dialStartTLS(t, e.addrs.Submission)
+	if err := c.Auth(sasl.NewPlainClient("", testUser, testPass)); err != nil {
+		t.Fatalf("AUTH through a STARTTLS upstream: %v", err)
+	}
+	msg := message("starttls", 40000)
+	if _, err := send(c, testUser, []string{"b@tphcm.gov.vn"}, msg); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Messages(); len(got) != 1 || got[0].Hash != hash(msg) || !got[0].TLS {
+		t.Fatal("upstream did not get the identical bytes over STARTTLS")
+	}
+}

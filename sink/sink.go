@@ -53,6 +53,7 @@ type Message struct {
 	Data []byte
 	Size int64
 	Hash string // sha256 of the data, hex
+	TLS  bool   // the session was encrypted (STARTTLS)
 }
 
 // Sink is a running stand-in server.
@@ -140,11 +141,13 @@ func (s *Sink) Hold() (release func()) {
 
 // NewSession implements smtp.Backend.
 func (s *Sink) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	return &session{s: s}, nil
+	_, tls := c.TLSConnectionState()
+	return &session{s: s, tls: tls}, nil
 }
 
 type session struct {
 	s      *Sink
+	tls    bool
 	user   string
 	authed bool
 	from   string
@@ -228,7 +231,7 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	if s.opts.Keep {
 		s.mu.Lock()
-		s.msgs = append(s.msgs, Message{User: ss.user, From: ss.from, To: append([]string(nil), ss.to...), Data: append([]byte(nil), buf.Bytes()...), Size: n, Hash: sum})
+		s.msgs = append(s.msgs, Message{User: ss.user, From: ss.from, To: append([]string(nil), ss.to...), Data: append([]byte(nil), buf.Bytes()...), Size: n, Hash: sum, TLS: ss.tls})
 		s.mu.Unlock()
 	}
 	s.last.Store(sum)
