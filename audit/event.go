@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -78,4 +79,23 @@ type AuthEvent struct {
 	Result       string // ok | failed | tempfail
 	UpstreamCode int
 	WeakPassword bool // the password broke the notice's rule (>=8, upper, lower, special)
+}
+
+// Domains lists the distinct lower-case domains of addresses, in order of
+// first appearance: the rcpt_domain column.
+func Domains(addrs []string) []string {
+	out := []string{}
+	for _, a := range addrs {
+		if i := strings.LastIndexByte(a, '@'); i >= 0 {
+			d := strings.ToLower(a[i+1:])
+			dup := false
+			for _, x := range out {
+				dup = dup || x == d
+			}
+			if !dup {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }

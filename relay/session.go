@@ -475,7 +475,7 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 	}
 	info := MessageInfo{AuthUser: s.user, MailFrom: s.mailFrom, RcptTo: ev.RcptTo, ClientIP: s.ip, UTF8: s.utf8}
 	ins := s.inspect(body, info, ev)
-	ev.RcptDomain = domains(ev.RcptTo)
+	ev.RcptDomain = audit.Domains(ev.RcptTo)
 
 	if ins.Reject != nil {
 		// The upstream never sees the final dot.
@@ -591,24 +591,6 @@ func (s *session) inspect(body io.Reader, info MessageInfo, ev *audit.Event) Dec
 		ev.ClassifyMS = msSince(start)
 	}
 	return d
-}
-
-// domains lists the distinct lower-case domains of addresses.
-func domains(addrs []string) []string {
-	var out []string
-	for _, a := range addrs {
-		if i := strings.LastIndexByte(a, '@'); i >= 0 {
-			d := strings.ToLower(a[i+1:])
-			dup := false
-			for _, o := range out {
-				dup = dup || o == d
-			}
-			if !dup {
-				out = append(out, d)
-			}
-		}
-	}
-	return out
 }
 
 func (s *session) logMessage(ev *audit.Event, reply *smtp.SMTPError) {

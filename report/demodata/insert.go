@@ -104,7 +104,7 @@ func InsertMessages(ctx context.Context, conn driver.Conn, schema audit.Schema, 
 		instance[i], ip[i], tlsv[i], auth[i], route[i], upstream[i] = "demo", "10.0.0.10", "TLS1.3", r.AuthUser, "city", "smtp.tphcm.gov.vn:587"
 		from[i], hfrom[i], subject[i], msgid[i] = r.MailFrom, r.MailFrom, r.Subject, "<"+ids[i].String()+"@demo>"
 		rcpt[i], hto[i] = nn(r.RcptTo), nn(r.RcptTo)
-		rdom[i] = domains(r.RcptTo)
+		rdom[i] = audit.Domains(r.RcptTo)
 		size[i] = r.Size
 		names[i] = nn(r.Attach)
 		kinds[i] = make([]string, len(r.Attach))
@@ -185,23 +185,6 @@ func nn(l []string) []string {
 		return []string{}
 	}
 	return l
-}
-
-func domains(addrs []string) []string {
-	out := []string{}
-	for _, a := range addrs {
-		if i := strings.LastIndexByte(a, '@'); i >= 0 {
-			d := strings.ToLower(a[i+1:])
-			dup := false
-			for _, x := range out {
-				dup = dup || x == d
-			}
-			if !dup {
-				out = append(out, d)
-			}
-		}
-	}
-	return out
 }
 
 func orNone(s string) string {
