@@ -29,7 +29,16 @@ for pkg in $(go list ./...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //'); do
     echo "-- $pkg $target"
-    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/mailaudit-fuzz.log 2>&1 || { cat /tmp/mailaudit-fuzz.log; exit 1; }
+    if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" >/tmp/mailaudit-fuzz.log 2>&1; then
+      # The Go fuzzer sometimes ends a clean run with "context deadline
+      # exceeded" when -fuzztime runs out mid-minimisation. A real finding
+      # always writes its input to testdata and says so.
+      if grep -q "context deadline exceeded" /tmp/mailaudit-fuzz.log && ! grep -q "Failing input written to" /tmp/mailaudit-fuzz.log; then
+        echo "   (fuzzer stopped at its deadline without a finding)"
+      else
+        cat /tmp/mailaudit-fuzz.log; exit 1
+      fi
+    fi
   done
 done
 echo "== all tests passed"
