@@ -80,6 +80,14 @@ func (w *Writer) insert(ctx context.Context, conn driver.Conn, b *batch) error {
 			return err
 		}
 	}
+	if b.replay && len(b.msgs) > 0 {
+		// Rows found already in messages may lack their daily counts: a
+		// ClickHouse that died between writing the table and its view
+		// keeps the first and loses the second.
+		if err := repairDaily(ictx, conn, w.schema, b.msgDays); err != nil {
+			return fmt.Errorf("replay: repair daily summary: %w", err)
+		}
+	}
 	w.m.insertSecs.Observe(time.Since(start).Seconds())
 	w.m.shipped.WithLabelValues("messages").Add(float64(len(msgs)))
 	w.m.shipped.WithLabelValues("auth_events").Add(float64(len(auths)))
@@ -331,4 +339,46 @@ func finite(f float64) float64 {
 		return 0
 	}
 	return f
+}
+
+// repairDaily adds to messages_daily what the rows of messages on the given
+// days count for and the summary lacks. It runs after a replay batch (rare:
+// after an outage or a crash), when the writer has just inserted the rows
+// that were missing and its own view rows are in. The grouping must match
+// dailySelect, the view's definition. A key whose summary is already
+// complete yields no row, so a repeated repair adds nothing.
+//
+// Another relay instance inserting into the same days at the same moment
+// could have a row in messages whose view rows are not yet written; the
+// window is the length of one INSERT and only opens after a crash.
+func repairDaily(ctx context.Context, conn driver.Conn, s Schema, days []uint32) error {
+	seen := map[uint32]bool{}
+	var list []string
+	for _, d := range days {
+		if !seen[d] {
+			seen[d] = true
+			list = append(list, "'"+dayTime(d).Format("2006-01-02")+"'")
+		}
+	}
+	in := strings.Join(list, ", ")
+	return conn.Exec(ctx, `INSERT INTO `+s.Table("messages_daily")+` (date, sender, staff_id, division, type, action, messages, mandated, flagged, bytes, attachments) SELECT date, sender, staff_id, division, type, action,
+    toUInt64(b_messages - d_messages), toUInt64(greatest(b_mandated, d_mandated) - d_mandated),
+    toUInt64(greatest(b_flagged, d_flagged) - d_flagged), toUInt64(greatest(b_bytes, d_bytes) - d_bytes),
+    toUInt64(greatest(b_attachments, d_attachments) - d_attachments)
+FROM (
+    SELECT date, lower(mail_from) AS sender, staff_id, division, type, action,
+        count() AS b_messages, sum(toUInt64(mandated)) AS b_mandated, sum(toUInt64(notEmpty(flags))) AS b_flagged,
+        sum(size) AS b_bytes, sum(toUInt64(length(attach_names))) AS b_attachments
+    FROM `+s.Table("messages")+` FINAL
+    WHERE date IN (`+in+`)
+    GROUP BY date, sender, staff_id, division, type, action
+) ANY LEFT JOIN (
+    SELECT date, sender, staff_id, division, type, action,
+        sum(messages) AS d_messages, sum(mandated) AS d_mandated, sum(flagged) AS d_flagged,
+        sum(bytes) AS d_bytes, sum(attachments) AS d_attachments
+    FROM `+s.Table("messages_daily")+`
+    WHERE date IN (`+in+`)
+    GROUP BY date, sender, staff_id, division, type, action
+) USING (date, sender, staff_id, division, type, action)
+WHERE b_messages > d_messages`)
 }

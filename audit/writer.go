@@ -457,6 +457,10 @@ func (w *Writer) migrate(ctx context.Context, conn driver.Conn) error {
 // selected: it may not exist yet, and every statement names it.
 func OpenClickHouse(cfg Config, addrs ...string) (driver.Conn, error) {
 	cfg = cfg.WithDefaults()
+	if len(addrs) == 0 {
+		// Without this the driver would quietly dial localhost:9000.
+		addrs = cfg.ClickHouse.Addr.List()
+	}
 	comp := &clickhouse.Compression{Method: clickhouse.CompressionLZ4}
 	switch cfg.ClickHouse.Compression {
 	case "zstd":
