@@ -383,7 +383,9 @@ func (d *docInfo) addNumber(r *rules, k SoKyHieu, where string, loose bool) {
 
 // numberType maps a số ký hiệu to a type: the first code segment is a type
 // abbreviation (exact case first, then folded), else it is an issuer and
-// the document is a công văn.
+// the document is a công văn — unless the number carries a year
+// ("100/2015/QH13", "30/2020/NĐ-CP"): that is the form of normative legal
+// documents (laws, decrees), which are other documents, not letters.
 func numberType(r *rules, k SoKyHieu) (string, bool) {
 	code := k.Code()
 	if t, ok := r.abbrev[code]; ok {
@@ -391,6 +393,9 @@ func numberType(r *rules, k SoKyHieu) (string, bool) {
 	}
 	if t, ok := r.abbrevCI[strings.ToUpper(foldString(code))]; ok {
 		return t, true
+	}
+	if k.Year != "" {
+		return typeOther, false
 	}
 	return typeCongVan, false
 }

@@ -94,6 +94,7 @@ const (
 	typeCongViec   = "tai_lieu_cong_viec"
 	typeCaNhan     = "ca_nhan"
 	typeUnknown    = "khong_xac_dinh"
+	typeOther      = "van_ban_khac"
 )
 
 // rules is the compiled, read-only form used while classifying.
