@@ -641,15 +641,20 @@ func unreadableOnly(w *walker, words int) bool {
 			return false
 		}
 	}
-	const enough = 6
-	body := 0
+	return !w.bodyHasWords(6, true)
+}
+
+// bodyHasWords reports whether the body has at least n words (counting
+// stops there); noURL says whether links are left out of the count.
+func (w *walker) bodyHasWords(n int, noURL bool) bool {
+	got := 0
 	for _, s := range w.body.segs {
-		body += countWords(s.text, enough-body, true)
-		if body >= enough {
-			return false
+		got += countWords(s.text, n-got, noURL)
+		if got >= n {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 func isTestMail(r *rules, fsubj string, w *walker) bool {
@@ -659,15 +664,7 @@ func isTestMail(r *rules, fsubj string, w *walker) bool {
 	if len(w.units) != 0 {
 		return false
 	}
-	const enough = 8
-	n := 0
-	for _, s := range w.body.segs {
-		n += countWords(s.text, enough-n, false)
-		if n >= enough {
-			return false
-		}
-	}
-	return true
+	return !w.bodyHasWords(8, false)
 }
 
 // countWords counts the fields of s as strings.Fields splits them, up to
