@@ -46,6 +46,20 @@ func New(c *classify.Classifier, p *policy.Engine) relay.Inspector {
 	}
 }
 
+// AuthPolicy returns the relay's decision about a login the upstream
+// accepted: the weak_password finding's action (reject only in enforce
+// mode, with a reply that tells the user to change the password).
+func AuthPolicy(p *policy.Engine) func(user string, weak bool) *smtp.SMTPError {
+	return func(user string, weak bool) *smtp.SMTPError {
+		d := p.EvaluateAuth(user, weak)
+		if !d.Reject {
+			return nil
+		}
+		// AUTH replies carry no SMTPUTF8 negotiation: ASCII text.
+		return Reply(d.Reply, false)
+	}
+}
+
 // Reply turns a policy reply into an SMTP reply; the ASCII text is used
 // unless the client announced SMTPUTF8.
 func Reply(r policy.Reply, utf8 bool) *smtp.SMTPError {

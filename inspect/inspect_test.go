@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -299,4 +300,68 @@ func longestLine(b []byte) int {
 		}
 	}
 	return max
+}
+
+// weak_password: reject refuses, in enforce mode, a login the upstream
+// accepted when its password breaks the notice's rule; monitor mode only
+// records it.
+func TestWeakPasswordRejectAction(t *testing.T) {
+	const user, weak, strong = "lhphuc.tttl@tphcm.gov.vn", "abc12345", "Manh#Khau2024"
+	for _, mode := range []string{"enforce", "monitor"} {
+		t.Run(mode, func(t *testing.T) {
+			up, err := sink.Start(sink.Options{Addr: "127.0.0.1:0", Users: map[string]string{user: weak, "ttbngoc.tttl@tphcm.gov.vn": strong}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer up.Close()
+			cfg, err := config.Parse([]byte(fmt.Sprintf(`
+listeners: {plain: 127.0.0.1:0}
+trusted_networks: [127.0.0.0/8]
+allow_insecure_auth: true
+routes: [{name: city, domains: [tphcm.gov.vn], upstream: %s, tls: none}]
+default_route: city
+policy: {mode: %s, actions: {weak_password: reject}}
+`, up.Addr(), mode)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			pe, err := policy.New(cfg.Policy)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := relay.New(&relay.Runtime{Config: cfg, WeakPassword: policy.WeakPassword, AuthPolicy: inspect.AuthPolicy(pe)},
+				&recorder{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+			if err != nil {
+				t.Fatal(err)
+			}
+			addrs, err := r.Start(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Shutdown(context.Background())
+			login := func(u, p string) error {
+				c, err := smtp.Dial(addrs.Plain.String())
+				if err != nil {
+					return err
+				}
+				defer c.Close()
+				return c.Auth(sasl.NewPlainClient("", u, p))
+			}
+			err = login(user, weak)
+			var se *smtp.SMTPError
+			if mode == "enforce" {
+				if !errors.As(err, &se) || se.Code != 535 || !strings.Contains(strings.ToLower(se.Message), "password") {
+					t.Fatalf("weak password in enforce mode: %v, want 535 telling to change the password", err)
+				}
+				if strings.Contains(se.Message, weak) {
+					t.Fatal("the reply repeats the password")
+				}
+			} else if err != nil {
+				t.Fatalf("weak password in monitor mode: %v", err)
+			}
+			if err := login("ttbngoc.tttl@tphcm.gov.vn", strong); err != nil {
+				t.Fatalf("strong password: %v", err)
+			}
+		})
+	}
 }

@@ -72,7 +72,11 @@ type Runtime struct {
 	// WeakPassword tells whether a password breaks the password rule; nil
 	// skips the check. The password is never kept or logged.
 	WeakPassword func(password []byte) bool
-	TLSConfig    *tls.Config
+	// AuthPolicy decides about a login the upstream accepted; a non-nil
+	// reply refuses it (enforce mode with weak_password: reject). Nil
+	// accepts every login the upstream accepts.
+	AuthPolicy func(user string, weak bool) *smtp.SMTPError
+	TLSConfig  *tls.Config
 }
 
 // Relay is the running daemon's SMTP side.

@@ -217,6 +217,14 @@ func (s *session) authenticate(mech, username, password string) error {
 		ev.Result = "tempfail"
 		return upstreamReply(err, "AUTH")
 	}
+	if s.rt.AuthPolicy != nil {
+		if reply := s.rt.AuthPolicy(userKey, ev.WeakPassword); reply != nil {
+			u.close()
+			ev.Result = "refused"
+			ev.UpstreamCode = 235
+			return reply
+		}
+	}
 	ev.Result = "ok"
 	ev.UpstreamCode = 235
 	s.r.authIP.succeed(s.ip.String())

@@ -138,6 +138,7 @@ func buildRuntimePolicy(cfg *config.Config) (*relay.Runtime, *policy.Engine, err
 		Inspect:      inspect.New(cl, pe),
 		HoldMessage:  hold,
 		WeakPassword: policy.WeakPassword,
+		AuthPolicy:   inspect.AuthPolicy(pe),
 		TLSConfig:    tlsConf,
 	}, pe, nil
 }
