@@ -102,6 +102,7 @@ type Relay struct {
 	// Buffers recycled across messages and connections: io.Copy would
 	// allocate 32 KB per message, and every connection a reply buffer.
 	copyBufs  sync.Pool // *[]byte of 32 KB
+	stuffBufs sync.Pool // *[]byte: dot-stuffed copies of those
 	writers   sync.Pool // *bufio.Writer of 4 KB, client connections
 	upWriters sync.Pool // *bufio.Writer of 32 KB, upstream connections (message data)
 	spills    sync.Pool // *bytes.Buffer, message copies for the classifier
@@ -124,6 +125,7 @@ func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registere
 		stopSweep: make(chan struct{}),
 	}
 	r.copyBufs.New = func() any { b := make([]byte, 32<<10); return &b }
+	r.stuffBufs.New = func() any { b := make([]byte, 0, 34<<10); return &b }
 	r.writers.New = func() any { return bufio.NewWriterSize(nil, 4096) }
 	r.upWriters.New = func() any { return bufio.NewWriterSize(nil, 32<<10) }
 	r.spills.New = func() any { return new(bytes.Buffer) }
@@ -183,7 +185,11 @@ func (r *Relay) Start(ctx context.Context) (Addrs, error) {
 		if l.addr == "" {
 			continue
 		}
-		ln, err := net.Listen("tcp", l.addr)
+		// No TCP keepalive: every session is bounded by the command and
+		// data timeouts already, and Go's default keepalive costs four
+		// setsockopt calls per accepted connection.
+		lc := net.ListenConfig{KeepAlive: -1}
+		ln, err := lc.Listen(ctx, "tcp", l.addr)
 		if err != nil {
 			r.closeServers()
 			return addrs, fmt.Errorf("listen %s on %s: %w", l.kind, l.addr, err)

@@ -55,7 +55,7 @@ type session struct {
 	started  time.Time
 	buf      spill
 
-	held *smtp.DataCommand // HoldMessage: the upstream DATA opened after inspection
+	held dataWriter // HoldMessage: the upstream DATA opened after inspection
 
 	busy     atomic.Bool
 	draining atomic.Bool
@@ -418,10 +418,10 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 	dr := &deadlineReader{r: r, conn: conn, d: cfg.Limits.DataTimeout.D()}
 	defer conn.SetReadDeadline(time.Now().Add(cfg.Limits.CommandTimeout.D()))
 
-	var w *smtp.DataCommand
+	var w dataWriter
 	var upErr error
 	if !rt.HoldMessage {
-		w, upErr = s.up.c.Data()
+		w, upErr = openData(s.up.c, s.up.data, &s.r.stuffBufs)
 		if upErr != nil {
 			// Still read the message: the client is sending it regardless.
 			io.Copy(io.Discard, r)
@@ -509,10 +509,10 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 	upStart := time.Now()
 	var resp *smtp.DataResponse
 	if rt.HoldMessage {
-		resp, upErr = s.held.CloseWithResponse()
+		resp, upErr = s.held.Close()
 		s.held = nil
 	} else {
-		resp, upErr = w.CloseWithResponse()
+		resp, upErr = w.Close()
 	}
 	ev.UpstreamMS = msSince(upStart)
 	s.r.metrics.upstreamMS.Observe(time.Since(upStart).Seconds())
@@ -545,7 +545,7 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 // adds the headers the runtime asks for, and copies the message. The final
 // dot is left to the caller.
 func (s *session) sendHeld(ev *audit.Event, ins *Decision) *smtp.SMTPError {
-	w, err := s.up.c.Data()
+	w, err := openData(s.up.c, s.up.data, &s.r.stuffBufs)
 	if err != nil {
 		if isNetErr(err) {
 			s.dropUpstream()

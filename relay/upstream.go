@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
 	"reflect"
 	"strings"
 	"sync"
@@ -18,9 +19,12 @@ import (
 
 // upstream is one SMTP client session to the route's server.
 type upstream struct {
-	route  *config.Route
-	c      *smtp.Client
-	conn   net.Conn
+	route *config.Route
+	c     *smtp.Client
+	conn  net.Conn
+	// data is the connection c writes to (under its bufio, over TLS if
+	// any), for the fast DATA writer.
+	data   net.Conn
 	idleAt time.Time
 	// dirty means a transaction was started and not finished cleanly; such
 	// a session is never handed to another client.
@@ -57,18 +61,14 @@ func dialUpstream(ctx context.Context, r *config.Route, helo string, bufs *sync.
 		conn = tc
 	}
 	conn.SetDeadline(time.Now().Add(r.CommandTimeout.D()))
-	var c *smtp.Client
 	if r.TLSMode == "starttls" {
-		// go-smtp only exposes STARTTLS through this constructor; its first
-		// EHLO says "localhost", the one after TLS (which counts) says helo.
-		c, err = smtp.NewClientStartTLS(conn, tlsConf)
+		conn, err = startTLS(ctx, conn, helo, tlsConf)
 		if err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("upstream %s: STARTTLS: %w", r.Addr, err)
 		}
-	} else {
-		c = smtp.NewClient(conn)
 	}
+	c := smtp.NewClient(conn)
 	c.CommandTimeout = r.CommandTimeout.D()
 	c.SubmissionTimeout = r.SubmissionTimeout.D()
 	if err := c.Hello(helo); err != nil {
@@ -76,7 +76,76 @@ func dialUpstream(ctx context.Context, r *config.Route, helo string, bufs *sync.
 		return nil, fmt.Errorf("upstream %s: EHLO: %w", r.Addr, err)
 	}
 	conn.SetDeadline(time.Time{})
-	return &upstream{route: r, c: c, conn: raw}, nil
+	return &upstream{route: r, c: c, conn: raw, data: conn}, nil
+}
+
+// startTLS does the plaintext part of an upstream session (greeting, EHLO,
+// STARTTLS) and returns the TLS connection, which replays the server's
+// greeting to the go-smtp client built on it. The relay does this itself,
+// not through smtp.NewClientStartTLS, because it needs the TLS connection
+// to write message data to (see upstreamData), and so that the first EHLO
+// names the relay rather than "localhost".
+func startTLS(ctx context.Context, conn net.Conn, helo string, conf *tls.Config) (net.Conn, error) {
+	tp := textproto.NewConn(conn)
+	_, greeting, err := tp.ReadResponse(220)
+	if err != nil {
+		return conn, fmt.Errorf("greeting: %w", err)
+	}
+	if err := tp.PrintfLine("EHLO %s", helo); err != nil {
+		return conn, err
+	}
+	_, ext, err := tp.ReadResponse(250)
+	if err != nil {
+		return conn, fmt.Errorf("EHLO: %w", err)
+	}
+	offered := false
+	for _, l := range strings.Split(ext, "\n") {
+		if strings.EqualFold(strings.TrimSpace(l), "STARTTLS") {
+			offered = true
+		}
+	}
+	if !offered {
+		return conn, errors.New("the server does not offer STARTTLS")
+	}
+	if err := tp.PrintfLine("STARTTLS"); err != nil {
+		return conn, err
+	}
+	if _, _, err := tp.ReadResponse(220); err != nil {
+		return conn, err
+	}
+	if tp.R.Buffered() > 0 {
+		// Plaintext sent after "220 Ready to start TLS" would be taken
+		// as if it came over TLS (the CVE-2011-0411 injection).
+		return conn, errors.New("the server sent data before the TLS handshake")
+	}
+	tc := tls.Client(conn, conf)
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return conn, fmt.Errorf("TLS handshake: %w", err)
+	}
+	first := strings.SplitN(greeting, "\n", 2)[0]
+	return &replayConn{Conn: tc, pending: []byte("220 " + first + "\r\n")}, nil
+}
+
+// replayConn hands the go-smtp client the greeting that startTLS read, then
+// the TLS stream.
+type replayConn struct {
+	net.Conn
+	pending []byte
+}
+
+func (c *replayConn) Read(p []byte) (int, error) {
+	if len(c.pending) > 0 {
+		n := copy(p, c.pending)
+		c.pending = c.pending[n:]
+		return n, nil
+	}
+	return c.Conn.Read(p)
+}
+
+// ConnectionState lets code that asks a connection for its TLS state see
+// through the wrapper.
+func (c *replayConn) ConnectionState() tls.ConnectionState {
+	return c.Conn.(*tls.Conn).ConnectionState()
 }
 
 // close ends the session politely when it is clean, abruptly when not.
