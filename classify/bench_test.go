@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"mailaudit/loadgen"
 	"os"
 	"path/filepath"
 	"sort"
@@ -108,5 +109,17 @@ func BenchmarkDocx10MB(b *testing.B) {
 		if i == 0 {
 			b.Logf("docx %d bytes, errors %v, chars %d", len(doc), v.Errors, v.Attachments[0].Chars)
 		}
+	}
+}
+
+// BenchmarkLoadgen5KB is the message `mailaudit bench` relays: 5 KB of
+// plain Vietnamese text, the classifier's share of the relay benchmark.
+func BenchmarkLoadgen5KB(b *testing.B) {
+	m := loadgen.Body(5000, "bench@tphcm.gov.vn", "sink@tphcm.gov.vn")
+	c := newTestClassifier(b)
+	b.SetBytes(int64(len(m)))
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Classify(context.Background(), bytes.NewReader(m), Envelope{})
 	}
 }
