@@ -3,7 +3,9 @@ package relay
 import (
 	"bytes"
 	"io"
+	"net"
 	"sync"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
@@ -28,6 +30,12 @@ type upstreamData struct {
 	raw  io.Writer // the connection under the client's bufio (and TLS)
 	pool *sync.Pool
 	out  *[]byte // scratch from pool: the stuffed chunk
+	// tcp gets a write deadline of timeout, renewed as data flows:
+	// go-smtp sets none between DATA and the final dot, and an upstream
+	// that stops reading would otherwise hold the session for ever.
+	tcp     net.Conn
+	timeout time.Duration
+	renewed time.Time
 	// bol: the last byte seen ended a line (or nothing was seen yet).
 	// prevCR: the last byte seen was a CR.
 	bol, prevCR bool
@@ -44,23 +52,15 @@ type dataWriter interface {
 	Close() (*smtp.DataResponse, error)
 }
 
-// openData sends DATA upstream. raw is the connection the client writes
-// to, or nil when go-smtp holds it (then its own writer is used).
-func openData(c *smtp.Client, raw io.Writer, pool *sync.Pool) (dataWriter, error) {
-	dc, err := c.Data()
+// openData sends DATA to the upstream u.
+func openData(u *upstream, pool *sync.Pool) (dataWriter, error) {
+	dc, err := u.c.Data()
 	if err != nil {
 		return nil, err
 	}
-	if raw == nil {
-		return textprotoData{dc}, nil
-	}
-	return &upstreamData{dc: dc, raw: raw, pool: pool, out: pool.Get().(*[]byte), bol: true}, nil
+	return &upstreamData{dc: dc, raw: u.data, pool: pool, out: pool.Get().(*[]byte), bol: true,
+		tcp: u.conn, timeout: u.route.CommandTimeout.D()}, nil
 }
-
-// textprotoData is go-smtp's own DATA writer.
-type textprotoData struct{ *smtp.DataCommand }
-
-func (d textprotoData) Close() (*smtp.DataResponse, error) { return d.CloseWithResponse() }
 
 func (u *upstreamData) Write(p []byte) (int, error) {
 	if len(p) == 0 {
@@ -99,6 +99,11 @@ func (u *upstreamData) Write(p []byte) (int, error) {
 		u.held = 0
 	}
 	*u.out = out
+	if now := time.Now(); u.timeout > 0 && now.Sub(u.renewed) > time.Second {
+		// Once a second is precise enough for a timeout in minutes.
+		u.tcp.SetWriteDeadline(now.Add(u.timeout))
+		u.renewed = now
+	}
 	if _, err := u.raw.Write(out[:len(out)-u.held]); err != nil {
 		return 0, err
 	}

@@ -79,6 +79,7 @@ type envOpts struct {
 	hold    bool
 	noSink  bool   // the upstream address points at nothing
 	route   string // extra keys of the route, each line indented by four spaces
+	upAddr  string // the route's upstream when there is no sink
 }
 
 // newEnv puts a relay in front of a sink that requires AUTH.
@@ -110,6 +111,9 @@ func newEnvWithUpstream(t testing.TB, o envOpts, s *sink.Sink) *env {
 	t.Helper()
 	e := &env{t: t, audit: &memSink{}, sink: s}
 	upAddr := "127.0.0.1:1" // nothing listens on port 1
+	if o.upAddr != "" {
+		upAddr = o.upAddr
+	}
 	if s != nil {
 		upAddr = s.Addr()
 	}

@@ -422,7 +422,7 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 	var w dataWriter
 	var upErr error
 	if !rt.HoldMessage {
-		w, upErr = openData(s.up.c, s.up.data, &s.r.stuffBufs)
+		w, upErr = openData(s.up, &s.r.stuffBufs)
 		if upErr != nil {
 			// Still read the message: the client is sending it regardless.
 			io.Copy(io.Discard, r)
@@ -546,7 +546,7 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 // adds the headers the runtime asks for, and copies the message. The final
 // dot is left to the caller.
 func (s *session) sendHeld(ev *audit.Event, ins *Decision) *smtp.SMTPError {
-	w, err := openData(s.up.c, s.up.data, &s.r.stuffBufs)
+	w, err := openData(s.up, &s.r.stuffBufs)
 	if err != nil {
 		if isNetErr(err) {
 			s.dropUpstream()

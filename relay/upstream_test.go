@@ -1,0 +1,141 @@
+package relay
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"mailaudit/audit"
+	"mailaudit/config"
+)
+
+// fakeUpstream answers the plaintext part of a session from a script and
+// records what the relay said.
+func fakeUpstream(t *testing.T, afterStartTLS string) (addr string, heard func() []string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var mu sync.Mutex
+	var lines []string
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		c.Write([]byte("220 fake ESMTP\r\n"))
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			lines = append(lines, strings.TrimSpace(l))
+			mu.Unlock()
+			switch {
+			case strings.HasPrefix(l, "EHLO"):
+				c.Write([]byte("250-fake\r\n250 STARTTLS\r\n"))
+			case strings.HasPrefix(l, "STARTTLS"):
+				c.Write([]byte("220 go ahead\r\n" + afterStartTLS))
+				time.Sleep(100 * time.Millisecond)
+				return
+			}
+		}
+	}()
+	return ln.Addr().String(), func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), lines...) }
+}
+
+// Plaintext injected after "220 go ahead" must not be read as if it came
+// over TLS (CVE-2011-0411); the first EHLO names the relay.
+func TestStartTLSRefusesInjectedPlaintext(t *testing.T) {
+	addr, heard := fakeUpstream(t, "250 injected\r\n")
+	r := &config.Route{Addr: addr, TLSMode: "starttls", DialTimeout: config.Duration(2 * time.Second),
+		CommandTimeout: config.Duration(2 * time.Second)}
+	bufs := &sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4096) }}
+	_, err := dialUpstream(context.Background(), r, "relay.example", bufs)
+	if err == nil || !strings.Contains(err.Error(), "before the TLS handshake") {
+		t.Fatalf("dialUpstream = %v, want the injection refused", err)
+	}
+	if h := heard(); len(h) == 0 || h[0] != "EHLO relay.example" {
+		t.Fatalf("upstream heard %q, want EHLO relay.example first", h)
+	}
+}
+
+// stalledUpstream takes a transaction up to 354 and then stops reading.
+func stalledUpstream(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done); ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				c.Write([]byte("220 stalled ESMTP\r\n"))
+				for {
+					l, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch strings.ToUpper(strings.SplitN(strings.TrimSpace(l), " ", 2)[0]) {
+					case "EHLO":
+						c.Write([]byte("250-stalled\r\n250 SIZE 104857600\r\n"))
+					case "DATA":
+						c.Write([]byte("354 go on\r\n"))
+						<-done // and read nothing more
+						return
+					case "QUIT":
+						c.Write([]byte("221 bye\r\n"))
+						return
+					default:
+						c.Write([]byte("250 ok\r\n"))
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// An upstream that stops reading in the middle of DATA costs the client a
+// 451 after the route's command timeout, not a session hung for ever.
+func TestStalledUpstreamDuringDataTempfails(t *testing.T) {
+	e := newEnvWithUpstream(t, envOpts{upAddr: stalledUpstream(t), route: "    command_timeout: 1s\n",
+		yaml: "limits:\n  max_message_bytes: 64MB\n"}, nil)
+	c := dialPlain(t, e.addrs.Plain)
+	res := make(chan error, 1)
+	go func() {
+		_, err := send(c, "a@tphcm.gov.vn", []string{"b@tphcm.gov.vn"}, message("stall", 32<<20))
+		res <- err
+	}()
+	var err error
+	select {
+	case err = <-res:
+	case <-time.After(time.Minute): // a hang guard, not a speed check
+		t.Fatal("the relay is still blocked on the stalled upstream after a minute")
+	}
+	var se *smtp.SMTPError
+	if !errors.As(err, &se) || se.Code != 451 {
+		t.Fatalf("stalled upstream: %v, want 451", err)
+	}
+	if evs := e.audit.Events(); len(evs) != 1 || evs[0].Action != audit.ActionTempfailed {
+		t.Fatalf("events: %+v", evs)
+	}
+}
