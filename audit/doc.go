@@ -9,9 +9,12 @@
 // records wait in the spool; when the spool is full Record returns
 // ErrSpoolFull and the relay answers 452 4.3.1.
 //
-// Replays (records found in the spool at start-up, batches whose previous
-// insert failed or was ambiguous) first ask ClickHouse which event_ids it
+// Replays (records an earlier run may have sent, which lie before the
+// durable "sent mark" in the spool; batches whose previous insert failed
+// after data may have gone out) first ask ClickHouse which event_ids it
 // already has and insert only the others, so neither messages nor the
-// materialized per-person daily sums see a duplicate. README-section.md has
-// the full design; schema.go the tables and migrations.
+// materialized per-person daily sums see a duplicate. Records spooled while
+// ClickHouse was down lie past the mark and ship without that check.
+// README-section.md has the full design; schema.go the tables and
+// migrations.
 package audit

@@ -11,6 +11,7 @@ type metrics struct {
 	spooled      *prometheus.CounterVec
 	shipped      *prometheus.CounterVec
 	duplicates   *prometheus.CounterVec
+	checked      *prometheus.CounterVec
 	failed       prometheus.Counter
 	spoolBytes   prometheus.Gauge
 	spoolMax     prometheus.Gauge
@@ -36,6 +37,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Rows inserted into ClickHouse, by table."}, []string{"table"}),
 		duplicates: f.NewCounterVec(prometheus.CounterOpts{Name: "mailaudit_audit_replayed_duplicates_total",
 			Help: "Replayed records not inserted because ClickHouse already had their event_id, by table."}, []string{"table"}),
+		checked: f.NewCounterVec(prometheus.CounterOpts{Name: "mailaudit_audit_replay_checked_rows_total",
+			Help: "Records looked up in ClickHouse before inserting (once per attempt) because an earlier attempt may have sent them, by table."}, []string{"table"}),
 		failed: f.NewCounter(prometheus.CounterOpts{Name: "mailaudit_audit_insert_failures_total",
 			Help: "Failed attempts to ship a batch (the batch stays in the spool and is retried)."}),
 		spoolBytes: f.NewGauge(prometheus.GaugeOpts{Name: "mailaudit_audit_spool_bytes",

@@ -34,6 +34,12 @@ import (
 // shipper reads segments back up to the durable end and acknowledges
 // positions; the acknowledged position is kept in the file "checkpoint" and
 // segments wholly before it are deleted.
+//
+// The file "sent" holds the sent mark: a position that every INSERT attempt
+// ever made from this folder lies before. The shipper raises it (fdatasync)
+// before the first byte of an INSERT leaves, so a record of an earlier run
+// at or past the stored mark was never handed to ClickHouse and needs no
+// replay check. The checkpoint may lag (it is not synced); the mark may not.
 
 // ErrSpoolFull is returned by Append (and so by Writer.Record) when the
 // spool has reached its size cap: the event was NOT recorded. The relay
@@ -105,11 +111,16 @@ type spool struct {
 	closed     bool          // refusing new records
 	closeOnce  sync.Once     // releasing files and the lock
 	firstSeq   uint64        // first segment of this process: earlier ones are replays
+	checkBelow spos          // records of earlier runs before this may be in ClickHouse
 	id         string        // random, fixed for the folder's life: names our inserts
 	alarmed    bool          // 80% alarm raised and not yet cleared
 	kick       chan struct{}
 	stop       chan struct{}
 	flusherEnd chan struct{}
+
+	markMu sync.Mutex // the sent mark: shipper writes, close closes
+	markF  *os.File
+	sent   spos // durable sent mark
 }
 
 func segName(seq uint64) string { return fmt.Sprintf("seg-%016x.wal", seq) }
@@ -154,7 +165,12 @@ func openSpool(opt spoolOptions) (*spool, error) {
 		next = s.segs[n-1].seq + 1
 	}
 	s.firstSeq = next
+	if err := s.openMark(); err != nil {
+		lock.Close()
+		return nil, err
+	}
 	if err := s.newSegment(next); err != nil {
+		s.markF.Close()
 		lock.Close()
 		return nil, err
 	}
@@ -446,10 +462,7 @@ func (s *spool) limit(seq uint64) (end int64, open bool, next uint64) {
 func (s *spool) ack(p spos) error {
 	// No fsync: a lost or stale checkpoint only makes the next start replay
 	// rows that the idempotent replay path then recognises as present.
-	var b [20]byte
-	binary.LittleEndian.PutUint64(b[0:], p.seg)
-	binary.LittleEndian.PutUint64(b[8:], uint64(p.off))
-	binary.LittleEndian.PutUint32(b[16:], crc32.Checksum(b[:16], crcTable))
+	b := encodePos(p)
 	tmp := filepath.Join(s.opt.dir, "checkpoint.tmp")
 	err := os.WriteFile(tmp, b[:], 0o600)
 	if err == nil {
@@ -472,13 +485,122 @@ func (s *spool) ack(p spos) error {
 
 func (s *spool) readCheckpoint() spos {
 	b, err := os.ReadFile(filepath.Join(s.opt.dir, "checkpoint"))
-	if err != nil || len(b) != 20 || crc32.Checksum(b[:16], crcTable) != binary.LittleEndian.Uint32(b[16:]) {
+	p, ok := decodePos(b)
+	if err != nil || !ok {
 		if err == nil || !errors.Is(err, os.ErrNotExist) {
 			s.opt.log.Warn("audit spool checkpoint unreadable; replaying the whole spool (duplicates are filtered)", "err", err)
 		}
 		return spos{}
 	}
-	return spos{binary.LittleEndian.Uint64(b[0:]), int64(binary.LittleEndian.Uint64(b[8:]))}
+	return p
+}
+
+// posSize is the stored form of a position (checkpoint, sent mark):
+// seg(u64 LE) off(u64 LE) crc32c(u32 LE, of the 16 bytes before).
+const posSize = 20
+
+func encodePos(p spos) [posSize]byte {
+	var b [posSize]byte
+	binary.LittleEndian.PutUint64(b[0:], p.seg)
+	binary.LittleEndian.PutUint64(b[8:], uint64(p.off))
+	binary.LittleEndian.PutUint32(b[16:], crc32.Checksum(b[:16], crcTable))
+	return b
+}
+
+func decodePos(b []byte) (spos, bool) {
+	if len(b) != posSize || crc32.Checksum(b[:16], crcTable) != binary.LittleEndian.Uint32(b[16:]) {
+		return spos{}, false
+	}
+	return spos{binary.LittleEndian.Uint64(b[0:]), int64(binary.LittleEndian.Uint64(b[8:]))}, true
+}
+
+// openMark opens the sent mark and works out checkBelow. It runs before
+// this process's first segment exists, so s.segs are the earlier runs'.
+//
+// Without a readable mark nothing tells which earlier records were sent:
+// all of them are checked, as before the mark existed. A missing file with
+// no earlier segments is a new folder, not a loss. Either way a valid mark
+// is written at once (at the end of the earlier records), so that the next
+// start does not mistake "this run never reached ClickHouse" for a loss.
+func (s *spool) openMark() error {
+	path := filepath.Join(s.opt.dir, "sent")
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("spool: sent mark: %w", err)
+	}
+	s.markF = f
+	b := make([]byte, posSize+1) // one more: a longer file is damaged too
+	n, err := f.ReadAt(b, 0)
+	if err != nil && err != io.EOF {
+		f.Close()
+		return fmt.Errorf("spool: read sent mark: %w", err)
+	}
+	// Every record of an earlier run lies before end.
+	end := spos{s.firstSeq, 0}
+	if n := len(s.segs); n > 0 {
+		end = spos{s.segs[n-1].seq, s.segs[n-1].size}
+	}
+	if p, ok := decodePos(b[:n]); ok {
+		s.sent = p
+		s.checkBelow = end
+		if p.less(end) {
+			s.checkBelow = p
+		}
+		return nil
+	}
+	if len(s.segs) > 0 {
+		s.opt.log.Warn("audit spool sent mark missing or damaged; every record from an earlier run is checked against ClickHouse before it is inserted",
+			"bytes", n)
+	}
+	s.checkBelow = end
+	if err := f.Truncate(posSize); err != nil { // synced with the mark
+		f.Close()
+		return fmt.Errorf("spool: sent mark: %w", err)
+	}
+	if err := s.writeMark(end); err != nil {
+		f.Close()
+		return err
+	}
+	if statErr != nil {
+		if err := syncDir(s.opt.dir); err != nil { // the new name must survive a crash
+			f.Close()
+			return fmt.Errorf("spool: sent mark: %w", err)
+		}
+	}
+	return nil
+}
+
+// markSent makes sure the durable sent mark is at least end: the shipper
+// calls it before an INSERT of records up to end can reach ClickHouse. If
+// it fails nothing may be sent.
+func (s *spool) markSent(end spos) error {
+	s.markMu.Lock()
+	defer s.markMu.Unlock()
+	if !s.sent.less(end) {
+		return nil // monotonic: a retry or an older batch needs no write
+	}
+	if s.markF == nil {
+		return ErrClosed
+	}
+	return s.writeMark(end)
+}
+
+// writeMark overwrites the mark in place and fdatasyncs it: 20 bytes in one
+// sector, and a torn write fails the checksum, which only costs checks.
+// s.sent moves only once the mark is durable, so after a failed sync the
+// next attempt writes (and syncs) it again.
+func (s *spool) writeMark(p spos) error {
+	b := encodePos(p)
+	_, err := s.markF.WriteAt(b[:], 0)
+	if err == nil {
+		err = syscall.Fdatasync(int(s.markF.Fd()))
+	}
+	if err != nil {
+		return fmt.Errorf("spool: write sent mark: %w", err)
+	}
+	s.sent = p
+	return nil
 }
 
 // trimLocked deletes sealed segments that lie wholly before acked.
@@ -550,6 +672,12 @@ func (s *spool) close() error {
 		close(s.stop)
 		<-s.flusherEnd
 		err = s.cur.Close()
+		s.markMu.Lock()
+		if e := s.markF.Close(); err == nil {
+			err = e
+		}
+		s.markF = nil
+		s.markMu.Unlock()
 		if e := s.lock.Close(); err == nil {
 			err = e
 		}

@@ -239,6 +239,9 @@ type batch struct {
 	end     spos
 	first   time.Time // when the first record was read
 	replay  bool      // may already be in ClickHouse: check before inserting
+	old     bool      // holds records an earlier run may have sent
+	cut     bool      // fill stopped at the end of those: ship without waiting
+	sent    bool      // an INSERT of it may have reached ClickHouse
 	queryID string    // id of the last insert attempt (to wait it out)
 }
 
@@ -264,37 +267,82 @@ func (w *Writer) ship(ctx context.Context) {
 			conn.Close()
 		}
 	}()
-	var b batch
+	// With a backlog from an earlier run, connect (and migrate) while the
+	// first batch is read and decoded instead of after it.
+	var early chan connResult
+	if w.sp.unshippedBytes() > 0 {
+		early = make(chan connResult, 1)
+		go func() {
+			c, err := w.connect(ctx)
+			early <- connResult{c, err}
+		}()
+		defer func() {
+			if early != nil {
+				if r := <-early; r.conn != nil {
+					r.conn.Close()
+				}
+			}
+		}()
+	}
+	// next is the batch after b. During a backlog it is read and decoded
+	// while b is being inserted (mostly a wait on the server), so that
+	// the next INSERT can start at once. ahead says next holds records;
+	// the reader is then past them, so b can only be retried, not grown.
+	// Two batches in memory at most.
+	var b, next batch
 	b.end = start
+	ahead := false
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
-		caughtUp, err := w.fill(rd, &b)
-		if err != nil {
-			w.log.Error("audit spool read failed; retrying", "err", err)
-			if !sleep(ctx, time.Second) {
-				return
+		caughtUp := false
+		var err error
+		if !ahead {
+			caughtUp, err = w.fill(rd, &b)
+			if err != nil {
+				w.log.Error("audit spool read failed; retrying", "err", err)
+				if !sleep(ctx, time.Second) {
+					return
+				}
+				continue
 			}
-			continue
-		}
-		acked, _ := w.sp.ackedPos()
-		if b.rows() == 0 {
-			if acked.less(b.end) { // only skipped bytes: acknowledge them
-				w.ack(b.end, 0)
+			acked, _ := w.sp.ackedPos()
+			if b.rows() == 0 {
+				if acked.less(b.end) { // only skipped bytes: acknowledge them
+					w.ack(b.end, 0)
+				}
+				w.wait(ctx, time.Time{})
+				continue
 			}
-			w.wait(ctx, time.Time{})
-			continue
-		}
-		full := b.rows() >= w.cfg.Batch.Rows || b.bytes >= w.cfg.Batch.Bytes
-		due := time.Since(b.first) >= w.cfg.Batch.Interval || (caughtUp && w.flushing.Load() > 0)
-		if !full && !due {
-			w.wait(ctx, b.first.Add(w.cfg.Batch.Interval))
-			continue
+			full := b.cut || b.rows() >= w.cfg.Batch.Rows || b.bytes >= w.cfg.Batch.Bytes
+			due := time.Since(b.first) >= w.cfg.Batch.Interval || (caughtUp && w.flushing.Load() > 0)
+			if !full && !due {
+				w.wait(ctx, b.first.Add(w.cfg.Batch.Interval))
+				continue
+			}
 		}
 		if conn == nil {
-			conn, err = w.connect(ctx)
+			if early != nil {
+				r := <-early
+				conn, err, early = r.conn, r.err, nil
+			} else {
+				conn, err = w.connect(ctx)
+			}
+		}
+		var readDone chan struct{}
+		if err == nil && !ahead && !caughtUp {
+			// A backlog. A read error here comes back from the next fill.
+			next.end, ahead = b.end, true
+			readDone = make(chan struct{})
+			go func() {
+				defer close(readDone)
+				w.fill(rd, &next)
+			}()
 		}
 		if err == nil {
 			err = w.insert(ctx, conn, &b)
+		}
+		if readDone != nil {
+			<-readDone // rd and next are the shipper's again
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -302,7 +350,12 @@ func (w *Writer) ship(ctx context.Context) {
 			}
 			w.m.failed.Inc()
 			w.m.up.Set(0)
-			b.replay = true // the failed attempt may have landed in part
+			if b.sent {
+				// The failed attempt may have landed in part. One that
+				// failed before sending (dial, handshake, migration) did
+				// not: no check needed, and the sent mark agrees.
+				b.replay = true
+			}
 			if conn != nil {
 				conn.Close()
 				conn = nil // reconnect, and migrate again: ClickHouse may be new
@@ -319,9 +372,21 @@ func (w *Writer) ship(ctx context.Context) {
 		backoff = 0
 		w.m.up.Set(1)
 		w.ack(b.end, b.rows())
-		b.reset()
-		b.end = rd.pos()
+		if ahead {
+			// fill goes on with next where the read-ahead stopped.
+			b, next = next, b
+			next.reset()
+			ahead = false
+		} else {
+			b.reset()
+			b.end = rd.pos()
+		}
 	}
+}
+
+type connResult struct {
+	conn driver.Conn
+	err  error
 }
 
 // fill reads records into b until it is full or nothing durable is left;
@@ -333,9 +398,18 @@ func (w *Writer) ship(ctx context.Context) {
 // Batch.Bytes. Every INSERT costs ClickHouse a new part of ~80 files
 // whatever its size (about 0.1 s on 18.16 here), so big batches are what
 // lets a backlog drain at 100k rows/s instead of 30k.
+//
+// Records of an earlier run before the sent mark (it may have shipped them
+// without recording the checkpoint) make the batch a replay; the batch ends
+// where they end, so that the records after them, which no process ever
+// sent, are not checked along with them.
 func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
 	for b.rows() < backlogFactor*w.cfg.Batch.Rows && b.bytes < w.cfg.Batch.Bytes {
-		p, _, ok, err := rd.next()
+		if b.old && !rd.pos().less(w.sp.checkBelow) {
+			b.cut = true
+			return false, nil
+		}
+		p, end, ok, err := rd.next()
 		if err != nil {
 			return false, err
 		}
@@ -343,11 +417,11 @@ func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
 			b.end = rd.pos() // past any skipped damage
 			return true, nil
 		}
+		old := false
 		if rd.seg < w.sp.firstSeq {
-			// Spooled by an earlier run, which may have shipped it without
-			// recording the checkpoint.
-			b.replay = true
 			w.m.queued.Inc()
+			start := spos{end.seg, end.off - int64(len(p)+recHeaderSize)}
+			old = start.less(w.sp.checkBelow)
 		}
 		rec, err := decodeRecord(p)
 		if err != nil {
@@ -358,6 +432,9 @@ func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
 		}
 		if b.rows() == 0 {
 			b.first = time.Now()
+		}
+		if old {
+			b.replay, b.old = true, true
 		}
 		if rec.ev != nil {
 			b.msgs = append(b.msgs, rec.ev)
