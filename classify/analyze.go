@@ -113,25 +113,70 @@ func (d *docInfo) best() (string, float64) {
 type scanner struct {
 	r    *rules
 	fbuf []byte
+	// lex is the text the lexicon reads (see decide): the folded subject,
+	// then appendFold of the first lexBodyBytes of the body's segments,
+	// each followed by a space, then the file names. The line scan of the
+	// body folds those lines anyway, so analyze appends its folds here
+	// instead of decide folding the same bytes a second time.
+	lex []byte
+	// lexLine: the line being scanned lies wholly inside that prefix;
+	// every fold of it (its cells, or the whole line) goes to lex.
+	lexLine bool
+}
+
+// lexBodyBytes is how much of the body the lexicon reads.
+const lexBodyBytes = 3000
+
+// lexAdd appends the fold of one piece of a line (a cell, or the whole
+// line) to lex, then the space the following tab or line break folds to.
+//
+// This gives exactly appendFold(lex, raw line + "\n"): each line starts
+// with lex ending in a space; trimLine and the cell split only take away
+// white space, '>' and tabs, which fold to spaces that collapse with that
+// one; a cell folded on its own starts in the same "after a space" state
+// as inside the line. FuzzLexText checks it against the plain fold.
+func (s *scanner) lexAdd(fold []byte) {
+	s.lex = append(s.lex, fold...)
+	if n := len(s.lex); n > 0 && s.lex[n-1] != ' ' {
+		s.lex = append(s.lex, ' ')
+	}
 }
 
 const maxStructLine = 320 // longer lines are prose: no heading, stamp or label
 
 // analyze scans the lines of every segment of u.
-func (s *scanner) analyze(u *unit) *docInfo {
+func (s *scanner) analyze(u *unit) *docInfo { return s.analyzeLex(u, -1) }
+
+// analyzeLex is analyze that, with lexBytes ≥ 0 (the body), also appends
+// to s.lex the fold of each segment's share of the first lexBytes bytes
+// and a space after each segment.
+func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 	d := &docInfo{u: u}
 	lineNo := 0
 	var capture *string // Kính gửi / Nơi nhận continuation
 	var captureList *[]string
 	captureLeft := 0
+	lexUsed := 0
 	for _, seg := range u.segs {
 		text := seg.text
+		// seg.text[:lexLim] is the segment's share of the lexicon text.
+		lexLim := min(len(text), max(0, lexBytes-lexUsed))
+		lexUsed += lexLim
 		for len(text) > 0 {
+			off := len(seg.text) - len(text)
 			var line string
 			if k := strings.IndexByte(text, '\n'); k >= 0 {
 				line, text = text[:k], text[k+1:]
 			} else {
 				line, text = text, ""
+			}
+			// A line inside the prefix with its line break is added as it
+			// is folded below; the line the prefix ends in is folded here
+			// up to the cut, as the bytes stand.
+			end := len(seg.text) - len(text) // after the line break, if any
+			s.lexLine = end <= lexLim && seg.text[end-1] == '\n'
+			if !s.lexLine && off < lexLim {
+				s.lex = appendFold(s.lex, seg.text[off:lexLim])
 			}
 			line = trimLine(line)
 			if line == "" {
@@ -142,6 +187,9 @@ func (s *scanner) analyze(u *unit) *docInfo {
 			}
 			lineNo++
 			if len(line) > maxStructLine {
+				if s.lexLine {
+					s.lexAdd(appendFold(s.fbuf[:0], line))
+				}
 				capture = nil
 				if strings.HasSuffix(line, "./.") {
 					d.endMark = true
@@ -152,6 +200,9 @@ func (s *scanner) analyze(u *unit) *docInfo {
 				listed := line[0] == '-' || line[0] == '+' || strings.HasPrefix(line, "•")
 				if captureLeft > 0 && (listed || captureLeft > 6) {
 					s.fbuf = appendFold(s.fbuf[:0], line)
+					if s.lexLine {
+						s.lexAdd(s.fbuf)
+					}
 					entry := string(trimFoldSpace(s.fbuf))
 					*capture += " " + entry
 					// Entries of the list are the dash lines; a line without
@@ -194,7 +245,11 @@ func (s *scanner) analyze(u *unit) *docInfo {
 				d.endMark = true
 			}
 		}
+		if lexBytes >= 0 {
+			s.lex = append(s.lex, ' ')
+		}
 	}
+	s.lexLine = false
 	// Informal documents: the opening line names the type.
 	return d
 }
@@ -203,7 +258,12 @@ func (s *scanner) analyze(u *unit) *docInfo {
 // the following dash lines continue it (Kính gửi, Nơi nhận).
 func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	r := s.r
-	s.fbuf = appendFold(s.fbuf[:0], cell)
+	var letters int
+	var upper bool
+	s.fbuf, letters, upper = appendFoldCase(s.fbuf[:0], cell)
+	if s.lexLine {
+		s.lexAdd(s.fbuf)
+	}
 	// f is the folded cell. It stays a byte slice into the scanner's
 	// buffer: a string per short line was the largest allocation of the
 	// line scan. Comparisons and map look-ups with string(f) do not copy.
@@ -211,7 +271,6 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	if len(f) == 0 {
 		return nil
 	}
-	letters, upper := letterCase(cell)
 	if !d.motto {
 		for _, m := range r.motto {
 			if bytes.Contains(f, m) {
@@ -416,6 +475,17 @@ func rank(v string, order []string) int {
 
 // trimLine drops surrounding spaces and the quote marks of replies.
 func trimLine(s string) string {
+	// Most lines start with a printable ASCII character other than '>'
+	// and end with one, maybe followed by the CR of a CRLF line end: only
+	// the CR goes. The general path below decodes the ends of every
+	// Vietnamese line (TrimSpace, TrimRight with a non-ASCII cut set).
+	t := s
+	if n := len(t); n > 0 && t[n-1] == '\r' {
+		t = t[:n-1]
+	}
+	if n := len(t); n > 0 && t[0] > ' ' && t[0] < 0x7F && t[0] != '>' && t[n-1] > ' ' && t[n-1] < 0x7F {
+		return t
+	}
 	s = strings.TrimSpace(s)
 	for len(s) > 0 && s[0] == '>' {
 		s = strings.TrimSpace(s[1:])

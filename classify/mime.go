@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/unicode/norm"
 )
 
 // segment is a piece of text with where it was read.
@@ -55,7 +56,15 @@ func (u *unit) add(where, text string) {
 	if text == "" {
 		return
 	}
-	u.chars += utf8.RuneCountInString(text)
+	u.addCounted(where, text, runeCount(text))
+}
+
+// addCounted is add for a text whose rune count the caller knows.
+func (u *unit) addCounted(where, text string, runes int) {
+	if text == "" {
+		return
+	}
+	u.chars += runes
 	if len(text) <= segHead+segTail {
 		u.segs = append(u.segs, segment{where: where, text: text})
 		return
@@ -230,7 +239,10 @@ func (w *walker) walkMessage(r io.Reader, depth int, u *unit, top bool) {
 	}
 	br, ok := r.(*bufio.Reader)
 	if !ok {
-		br = bufio.NewReaderSize(r, 4096)
+		br = w.c.getReader(r)
+		// The entity is read to its end inside this call (the verdict
+		// keeps copies only), so the reader can serve the next message.
+		defer w.c.putReader(br)
 	}
 	h, err := textproto.ReadHeader(br)
 	if err != nil {
@@ -307,9 +319,13 @@ func (w *walker) walkPart(h textproto.Header, r io.Reader, depth int, u *unit, i
 
 	if isText && !attach {
 		data := w.decodeScratch(h, r)
-		text := w.textOf(mt, params["charset"], data) // copies: data is scratch
+		text, runes := w.textOf(mt, params["charset"], data) // copies: data is scratch
 		if text != "" {
-			u.add(u.where, w.keepText(text))
+			kept := w.keepText(text)
+			if len(kept) != len(text) || runes < 0 {
+				runes = runeCount(kept)
+			}
+			u.addCounted(u.where, kept, runes)
 		}
 		return
 	}
@@ -415,16 +431,24 @@ func (w *walker) decodeBody(h textproto.Header, r io.Reader, scratch bool) []byt
 	return raw
 }
 
-// textOf decodes a text part to UTF-8 (visible text for HTML).
-func (w *walker) textOf(mt, cs string, data []byte) string {
-	s, err := decodeCharset(cs, data)
+// textOf decodes a text part to UTF-8 (visible text for HTML), NFC. It
+// also returns the text's rune count when the charset check counted it on
+// the way (plain UTF-8 text already in NFC), else -1.
+func (w *walker) textOf(mt, cs string, data []byte) (string, int) {
+	s, st, err := decodeCharsetStats(cs, data)
 	if err != nil {
 		w.addErr("mime:" + err.Error())
 	}
 	if mt == "text/html" || (mt == "" && looksHTML(s)) {
-		s = htmlText(s)
+		return nfc(htmlText(s)), -1
 	}
-	return nfc(s)
+	if !st.valid {
+		return nfc(s), -1
+	}
+	if st.combining {
+		return norm.NFC.String(s), -1
+	}
+	return s, st.runes
 }
 
 // decodeCharset turns body bytes into UTF-8. Mislabelled UTF-8 (a label of
@@ -432,33 +456,46 @@ func (w *walker) textOf(mt, cs string, data []byte) string {
 // unlabelled 8-bit text that is not UTF-8 is taken as windows-1258, the
 // Vietnamese Windows code page.
 func decodeCharset(cs string, b []byte) (string, error) {
+	s, _, err := decodeCharsetStats(cs, b)
+	return s, err
+}
+
+// decodeCharsetStats is decodeCharset that also returns the textStats of
+// b when it took b as UTF-8 as is (the text is then string(b)); otherwise
+// the stats are zero (not valid: nothing known). Checking the bytes with
+// scanUTF8 instead of utf8.Valid gives the rune count and the NFC check
+// for free.
+func decodeCharsetStats(cs string, b []byte) (string, textStats, error) {
+	var none textStats
 	cs = strings.ToLower(strings.Trim(cs, `" `))
 	switch cs {
 	case "", "utf-8", "utf8", "us-ascii", "ascii":
-		if utf8.Valid(b) {
-			return string(b), nil
+		if st := scanUTF8(b); st.valid {
+			return string(b), st, nil
 		}
 		if cs == "utf-8" || cs == "utf8" {
-			return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), nil
+			return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), none, nil
 		}
 		cs = "windows-1258"
 	case "iso-8859-1", "latin1", "windows-1252", "iso-8859-15":
-		if hasHighBytes(b) && utf8.Valid(b) {
-			return string(b), nil
+		if hasHighBytes(b) {
+			if st := scanUTF8(b); st.valid {
+				return string(b), st, nil
+			}
 		}
 	}
 	enc := lookupCharset(cs)
 	if enc == nil {
-		if utf8.Valid(b) {
-			return string(b), nil
+		if st := scanUTF8(b); st.valid {
+			return string(b), st, nil
 		}
-		return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), fmt.Errorf("unknown charset %q", cs)
+		return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), none, fmt.Errorf("unknown charset %q", cs)
 	}
 	out, err := enc.NewDecoder().Bytes(b)
 	if err != nil {
-		return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), fmt.Errorf("charset %q: %w", cs, err)
+		return string(bytes.ToValidUTF8(b, []byte("\uFFFD"))), none, fmt.Errorf("charset %q: %w", cs, err)
 	}
-	return string(out), nil
+	return string(out), none, nil
 }
 
 func lookupCharset(cs string) encoding.Encoding {

@@ -322,22 +322,34 @@ type lexicon struct {
 	endings hashTable // keys of every phrase suffix (all lengths)
 	ents    []lexEntry
 	words   int
+	// lastWord is a bit set of the one-word ending keys (bit key>>52): a
+	// token whose bit is clear ends no phrase, which is most tokens, and
+	// the scan moves on after one look into 512 bytes that stay in cache
+	// instead of probing the endings table.
+	lastWord [1 << 12 / 64]uint64
 }
 
 type lexEntry struct {
 	phrase string
 	group  int
+	id     int // index in lexicon.ents
 }
 
 const lexMaxWords = 6
 
 func newLexicon() *lexicon { return &lexicon{} }
 
+// FNV-1a, 64 bits.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
 func tokenHash(tok []byte) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(fnvOffset)
 	for _, c := range tok {
 		h ^= uint64(c)
-		h *= 1099511628211
+		h *= fnvPrime
 	}
 	return h
 }
@@ -361,11 +373,14 @@ func (l *lexicon) add(phrase string, group int) error {
 		return fmt.Errorf("phrase %q has more than %d words", phrase, lexMaxWords)
 	}
 	l.words = max(l.words, len(toks))
-	l.ents = append(l.ents, lexEntry{phrase: f, group: group})
+	l.ents = append(l.ents, lexEntry{phrase: f, group: group, id: len(l.ents)})
 	h := seqSeed
 	for i := len(toks) - 1; i >= 0; i-- {
 		h = seqMix(h, tokenHash([]byte(toks[i])))
 		l.endings.put(h|1, 0)
+		if i == len(toks)-1 {
+			l.lastWord[(h|1)>>58] |= 1 << ((h | 1) >> 52 & 63)
+		}
 	}
 	l.phrases.put(h|1, int32(len(l.ents)-1))
 	return nil
@@ -437,25 +452,31 @@ func (l *lexicon) scan(folded []byte, hit func(e *lexEntry)) {
 	if len(l.ents) == 0 {
 		return
 	}
-	var ring [lexMaxWords]uint64 // hashes of the latest tokens, newest last
-	n := 0
+	// ring holds the hashes of the latest tokens, the newest at ring[at];
+	// its size is a power of two at least lexMaxWords.
+	var ring [8]uint64
+	at, n := 0, 0
 	for i := 0; i < len(folded); {
-		for i < len(folded) && folded[i] == ' ' {
+		if folded[i] == ' ' {
 			i++
+			continue
 		}
-		j := i
-		for j < len(folded) && folded[j] != ' ' {
-			j++
+		// tokenHash, computed while looking for the token's end.
+		th := uint64(fnvOffset)
+		for ; i < len(folded) && folded[i] != ' '; i++ {
+			th ^= uint64(folded[i])
+			th *= fnvPrime
 		}
-		if j == i {
-			break
-		}
-		copy(ring[:], ring[1:])
-		ring[lexMaxWords-1] = tokenHash(folded[i:j])
+		at = (at + 1) & 7
+		ring[at] = th
 		n++
+		key := seqMix(seqSeed, th) | 1
+		if l.lastWord[key>>58]&(1<<(key>>52&63)) == 0 {
+			continue // no phrase ends with this word
+		}
 		h := seqSeed
-		for k := 1; k <= l.words && k <= n; k++ {
-			h = seqMix(h, ring[lexMaxWords-k])
+		for k := 0; k < l.words && k < n; k++ {
+			h = seqMix(h, ring[(at-k)&7])
 			key := h | 1
 			if _, ok := l.endings.get(key); !ok {
 				break
@@ -464,6 +485,5 @@ func (l *lexicon) scan(folded []byte, hit func(e *lexEntry)) {
 				hit(&l.ents[v])
 			}
 		}
-		i = j
 	}
 }
