@@ -18,13 +18,15 @@ import (
 // (bytes.IndexByte, then one copy per line) straight into the connection
 // the client writes to, and leaves only the last line ending and the final
 // dot to the DataCommand, whose writer is then in the state textproto
-// expects. The output is byte-for-byte what DataCommand.Write would have
-// sent (FuzzDotStuffer checks it against textproto), with one exception:
+// expects. The rules are textproto's:
 //   - a line that starts with "." gets one more "." (RFC 5321 4.5.2);
 //   - a bare LF becomes CRLF; a bare CR is kept;
-//   - a message that does not end in CRLF gets one before the final dot;
-//   - CR CR LF stays as the client sent it, where textproto writes
-//     CR CR CR LF (its state machine forgets the second CR).
+//   - a message that does not end in CRLF gets one before the final dot.
+//
+// The output is byte-for-byte what DataCommand.Write would have sent
+// (FuzzDotStuffer checks it against textproto) but for one case: CR CR LF
+// stays as the client sent it, where textproto writes CR CR CR LF (its
+// state machine forgets the second CR).
 type upstreamData struct {
 	dc   *smtp.DataCommand
 	raw  io.Writer // the connection under the client's bufio (and TLS)
