@@ -636,9 +636,10 @@ func TestSizeIsTheSmallerOfOursAndUpstreams(t *testing.T) {
 	}
 }
 
-// dropper is an upstream that accepts a transaction and drops the
-// connection in the middle of the message.
-func dropper(t *testing.T) string {
+// scriptedUpstream is a minimal SMTP server for faults a real one does not
+// make: it accepts every command, and at DATA answers 354 and hands the
+// connection to atData, which decides what happens to the message.
+func scriptedUpstream(t *testing.T, atData func(c net.Conn, br *bufio.Reader)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -654,7 +655,7 @@ func dropper(t *testing.T) string {
 			go func() {
 				defer c.Close()
 				br := bufio.NewReader(c)
-				fmt.Fprintf(c, "220 dropper ESMTP\r\n")
+				fmt.Fprintf(c, "220 scripted ESMTP\r\n")
 				for {
 					line, err := br.ReadString('\n')
 					if err != nil {
@@ -662,10 +663,13 @@ func dropper(t *testing.T) string {
 					}
 					switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
 					case strings.HasPrefix(cmd, "EHLO"):
-						fmt.Fprintf(c, "250-dropper\r\n250 8BITMIME\r\n")
+						fmt.Fprintf(c, "250-scripted\r\n250 8BITMIME\r\n")
 					case cmd == "DATA":
 						fmt.Fprintf(c, "354 go ahead\r\n")
-						br.ReadString('\n') // one line of the message, then gone
+						atData(c, br)
+						return
+					case cmd == "QUIT":
+						fmt.Fprintf(c, "221 bye\r\n")
 						return
 					default:
 						fmt.Fprintf(c, "250 ok\r\n")
@@ -675,6 +679,14 @@ func dropper(t *testing.T) string {
 		}
 	}()
 	return ln.Addr().String()
+}
+
+// dropper is an upstream that accepts a transaction and drops the
+// connection in the middle of the message.
+func dropper(t *testing.T) string {
+	return scriptedUpstream(t, func(_ net.Conn, br *bufio.Reader) {
+		br.ReadString('\n') // one line of the message, then gone
+	})
 }
 
 func TestUpstreamDroppingMidMessageTempfails(t *testing.T) {

@@ -73,45 +73,11 @@ func TestStartTLSRefusesInjectedPlaintext(t *testing.T) {
 
 // stalledUpstream takes a transaction up to 354 and then stops reading.
 func stalledUpstream(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	done := make(chan struct{})
-	t.Cleanup(func() { close(done); ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				c.Write([]byte("220 stalled ESMTP\r\n"))
-				for {
-					l, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					switch strings.ToUpper(strings.SplitN(strings.TrimSpace(l), " ", 2)[0]) {
-					case "EHLO":
-						c.Write([]byte("250-stalled\r\n250 SIZE 104857600\r\n"))
-					case "DATA":
-						c.Write([]byte("354 go on\r\n"))
-						<-done // and read nothing more
-						return
-					case "QUIT":
-						c.Write([]byte("221 bye\r\n"))
-						return
-					default:
-						c.Write([]byte("250 ok\r\n"))
-					}
-				}
-			}()
-		}
-	}()
-	return ln.Addr().String()
+	t.Cleanup(func() { close(done) })
+	return scriptedUpstream(t, func(net.Conn, *bufio.Reader) {
+		<-done // and read nothing more
+	})
 }
 
 // An upstream that stops reading in the middle of DATA costs the client a
