@@ -46,6 +46,14 @@ func init() {
 
 // slowRuneInfo computes a rune's runeInfo with the unicode package: for
 // building runeTable and for the rare runes above it.
+// infoOf is r's runeInfo: from the table, or worked out above it.
+func infoOf(r rune) runeInfo {
+	if r < foldTableSize {
+		return runeTable[r]
+	}
+	return slowRuneInfo(r)
+}
+
 func slowRuneInfo(r rune) runeInfo {
 	var e runeInfo
 	switch {
@@ -164,12 +172,7 @@ func appendFoldCase(dst []byte, s string) (out []byte, letters int, upper bool) 
 // (dst ends in a collapsed space).
 func foldRune(dst []byte, s string, space bool) ([]byte, runeInfo, int, bool) {
 	r, k := utf8.DecodeRuneInString(s)
-	var e runeInfo
-	if r < foldTableSize {
-		e = runeTable[r]
-	} else {
-		e = slowRuneInfo(r)
-	}
+	e := infoOf(r)
 	switch {
 	case e.fold == 1:
 		dst = utf8.AppendRune(dst, unicode.ToLower(r))
@@ -225,11 +228,7 @@ func letterCase(s string) (letters int, upper bool) {
 		} else {
 			r, n := decodeRune(s, i)
 			i += n
-			if r < foldTableSize {
-				e = runeTable[r]
-			} else {
-				e = slowRuneInfo(r)
-			}
+			e = infoOf(r)
 		}
 		letters += int(e.cls & caseLetter)
 		lower |= e.cls
