@@ -34,7 +34,7 @@ type recorder struct {
 	events []*audit.Event
 }
 
-func (r *recorder) Admit() error { return nil }
+func (r *recorder) Begin(context.Context, *audit.Event) error { return nil }
 func (r *recorder) Record(_ context.Context, ev *audit.Event) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

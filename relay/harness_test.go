@@ -29,7 +29,7 @@ type memSink struct {
 	onEvent func(*audit.Event)
 }
 
-func (m *memSink) Admit() error {
+func (m *memSink) Begin(context.Context, *audit.Event) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.admit

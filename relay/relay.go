@@ -50,12 +50,18 @@ type Decision struct {
 // the verdict empty and relays everything.
 type Inspector func(ctx context.Context, msg io.Reader, info MessageInfo, ev *audit.Event) Decision
 
-// AuditSink keeps audit events. Record must return only once the event is
-// durable, because the client's final reply follows it.
+// AuditSink keeps audit events. A message that reaches its final dot gets
+// two records with one EventID: Begin before the dot goes upstream, Record
+// after the upstream answered. Every other attempt gets only Record.
 type AuditSink interface {
-	// Admit reports whether a record could be kept now; the relay asks
-	// before it sends the final dot, so no message leaves unaudited.
-	Admit() error
+	// Begin makes the message's intent durable (everything known before
+	// the final dot: envelope, verdict, policy decision, size) and
+	// reserves room for its outcome. The relay sends the final dot only
+	// after Begin returned nil; an error defers the message, so no
+	// message leaves unaudited, even if the relay dies before Record.
+	Begin(ctx context.Context, ev *audit.Event) error
+	// Record keeps the final event; it returns once the event is durable,
+	// because the client's final reply follows it.
 	Record(ctx context.Context, ev *audit.Event) error
 	RecordAuth(ctx context.Context, ev *audit.AuthEvent) error
 }

@@ -493,7 +493,8 @@ func (s *session) transfer(r io.Reader, ev *audit.Event) *smtp.SMTPError {
 		ev.UpstreamText = "aborted by policy"
 		return ins.Reject
 	}
-	if err := s.r.sink.Admit(); err != nil {
+	ev.Time = time.Now().UTC()
+	if err := s.r.sink.Begin(context.Background(), ev); err != nil {
 		// No message leaves unaudited: refuse before the final dot.
 		s.dropUpstream()
 		ev.Action = audit.ActionTempfailed

@@ -313,7 +313,9 @@ type auditSink struct {
 // already past Admit.
 const admitHeadroom = 4 << 20
 
-func (a auditSink) Admit() error {
+// Begin admits the message from the spool's fill level. (The intent
+// record itself is not written yet: see issue 14.)
+func (a auditSink) Begin(context.Context, *audit.Event) error {
 	if p := a.broken.Load(); p != nil {
 		return *p
 	}
