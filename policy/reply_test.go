@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -98,17 +99,23 @@ func TestReplyManyFindingsStayWithinLineLimits(t *testing.T) {
 	for _, f := range Findings() {
 		all[f] = ActionReject
 	}
-	e := enforcing(t, all)
+	// Fifty colleagues' personal addresses, all on the roster.
 	var rcpts []string
+	roster := rosterHeader + "S0,An,Triển lãm,a@tphcm.gov.vn,,2024-05-21,\n"
 	for i := 0; i < 50; i++ {
-		rcpts = append(rcpts, strings.Repeat("x", 60)+string(rune('a'+i%26))+"@gmail.com")
+		p := fmt.Sprintf("%s%02d@gmail.com", strings.Repeat("x", 60), i)
+		rcpts = append(rcpts, p)
+		roster += fmt.Sprintf("S%d,Người %d,Triển lãm,c%d@tphcm.gov.vn,%s,2024-05-21,\n", i+1, i+1, i+1, p)
 	}
+	cfg := testConfig(t)
+	cfg.Mode, cfg.Actions, cfg.Roster = ModeEnforce, all, writeFile(t, "roster.csv", roster)
+	e := newEngine(t, cfg)
 	d := e.Evaluate(Input{AuthUser: "someone.with.a.rather.long.address.nobody.knows@gmail.com", RcptTo: rcpts, Verdict: verdict("bao_cao", "noi_bo", "tuyet_mat"), Time: june})
 	if len(d.Flags) != 4 {
 		t.Fatalf("Flags = %v", d.Flags)
 	}
 	checkReplyShape(t, d.Reply)
-	if !strings.Contains(d.Reply.Text, "+23") {
+	if !strings.Contains(d.Reply.Text, "+47") {
 		t.Errorf("recipient list should be cut to three and a count: %q", d.Reply.Text)
 	}
 	// Vietnamese paragraphs first, one per rejecting finding, then English.
