@@ -139,6 +139,16 @@ func TestIdentityAndRecipientsEndToEnd(t *testing.T) {
 			thanh, []string{truong, phucGmail},
 			textMail("<"+thanh+">", []string{truong}, nil, "Giấy mời họp giao ban tuần", inviteText),
 			"giay_moi", []string{policy.FindingBypassPersonalRecipient}, "TTTL001", nil},
+		// The agency's own document names its addressee: that decides, not
+		// the recipients (classify.Verdict.AudienceSource).
+		{"3e own report addressed to the Sở, unlisted gmail in To",
+			thanh, []string{truong, colleague},
+			mailWithDocx(thanh, truong+">, <"+colleague, "Báo cáo kết quả triển lãm", "BC_trien_lam.docx", ownReport(t, "Sở Văn hóa và Thể thao")),
+			"bao_cao", nil, "TTTL001", []string{consumerSig + colleague + " not on the roster; mandated document, audience so;"}},
+		{"3f own report addressed to a district, unlisted gmail in To",
+			thanh, []string{truong, colleague},
+			mailWithDocx(thanh, truong+">, <"+colleague, "Báo cáo kết quả triển lãm", "BC_trien_lam.docx", ownReport(t, "Ủy ban nhân dân Quận 3")),
+			"bao_cao", nil, "TTTL001", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -167,6 +177,15 @@ func TestIdentityAndRecipientsEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+// ownReport is a report the agency issues (its số ký hiệu carries TTTL)
+// addressed to addressee.
+func ownReport(t *testing.T, addressee string) []byte {
+	return docx(t, "TRUNG TÂM THÔNG TIN TRIỂN LÃM", "Số: 31/BC-TTTL", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+		"Độc lập - Tự do - Hạnh phúc", "BÁO CÁO", "Kết quả tổ chức triển lãm tháng 5 năm 2024",
+		"Kính gửi: "+addressee, "Trung tâm Thông tin Triển lãm báo cáo kết quả tổ chức triển lãm tháng 5 như sau: tổ chức 03 cuộc triển lãm./.",
+		"Nơi nhận:", "- Như trên;", "- Lưu: VT, HCTH.")
 }
 
 // policySignals returns the audit row's signals that come from the policy.
