@@ -159,3 +159,18 @@ func TestReplyHidesRosterFromUnknownSenders(t *testing.T) {
 		t.Errorf("reply reveals a roster city address to an unknown sender: %q", d.Reply.Text)
 	}
 }
+
+// A long UTF-8 sender (RFC 6531) is shortened at a character boundary, and
+// the ASCII text folds it.
+func TestReplyLongUTF8Sender(t *testing.T) {
+	e := enforcing(t, map[string]string{FindingBypassPersonalSender: ActionReject})
+	sender := strings.Repeat("ạ", 40) + "@gmail.com" // 80 octets of local part
+	d := e.Evaluate(Input{MailFrom: sender, RcptTo: []string{"b@tphcm.gov.vn"}, Verdict: verdict("bao_cao", "noi_bo", "none"), Time: june})
+	if !d.Reject {
+		t.Fatalf("not rejected: %+v", d)
+	}
+	checkReplyShape(t, d.Reply)
+	if !strings.Contains(d.Reply.Text, strings.Repeat("ạ", 25)+"...") || !strings.Contains(d.Reply.TextASCII, strings.Repeat("a", 25)+"...") {
+		t.Errorf("sender not shortened at a character boundary: %q / %q", d.Reply.Text, d.Reply.TextASCII)
+	}
+}
