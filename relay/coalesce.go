@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +21,14 @@ type coalesceConn struct {
 	pool    *sync.Pool // where w goes back at Close; nil: not pooled
 	once    sync.Once
 	onClose func() // nil or run once at Close
+
+	// failed: a read of the peer's stream ended in an error (EOF, reset,
+	// timeout). go-smtp reads a BDAT chunk until its size or the end of
+	// the stream and cannot tell the two apart; the session can, here.
+	failed atomic.Bool
+	// hangUp: the next read flushes what was written and then closes the
+	// connection (after a 421).
+	hangUp atomic.Bool
 }
 
 // newCoalesceConn wraps c; pool supplies a *bufio.Writer.
@@ -51,8 +60,26 @@ func (c *coalesceConn) Read(p []byte) (int, error) {
 	if err := c.flush(); err != nil {
 		return 0, err
 	}
-	return c.Conn.Read(p)
+	if c.hangUp.Load() {
+		// The reply is out; go-smtp sees a closed connection and ends the
+		// session without a word (it would answer a timeout with a
+		// second 421).
+		c.Conn.Close()
+		return 0, net.ErrClosed
+	}
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.failed.Store(true)
+	}
+	return n, err
 }
+
+// readFailed reports whether a read of the peer's stream has failed.
+func (c *coalesceConn) readFailed() bool { return c.failed.Load() }
+
+// closeAfterReply makes the connection close once the reply being written
+// has been sent.
+func (c *coalesceConn) closeAfterReply() { c.hangUp.Store(true) }
 
 // SetWriteDeadline flushes first: what was written under the old deadline
 // goes out under it. crypto/tls relies on this when it sends close_notify
