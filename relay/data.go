@@ -98,7 +98,7 @@ func (s *session) record(ev *audit.Event, reply *smtp.SMTPError, t *txn) {
 	}
 	if ev.UpstreamText == "" {
 		ev.UpstreamCode = reply.Code
-		ev.UpstreamText = fmt.Sprintf("%d.%d.%d %s", reply.EnhancedCode[0], reply.EnhancedCode[1], reply.EnhancedCode[2], reply.Message)
+		ev.UpstreamText = heardText(reply)
 	}
 	ev.RcptDomain = audit.Domains(ev.RcptTo)
 	ev.Time = time.Now().UTC()
@@ -111,6 +111,16 @@ func (s *session) record(ev *audit.Event, reply *smtp.SMTPError, t *txn) {
 	}
 	s.r.metrics.messages.WithLabelValues(ev.Action).Inc()
 	s.logMessage(ev, reply, t)
+}
+
+// heardText is a reply's text as go-smtp writes it, without the basic
+// codes: the enhanced code is on the last line (and, for a relayed
+// multi-line reply, already in the text of the others).
+func heardText(reply *smtp.SMTPError) string {
+	lines := strings.Split(reply.Message, "\n")
+	last := len(lines) - 1
+	lines[last] = fmt.Sprintf("%d.%d.%d %s", reply.EnhancedCode[0], reply.EnhancedCode[1], reply.EnhancedCode[2], lines[last])
+	return strings.Join(lines, "\n")
 }
 
 // abortedReply fills ev for a transfer that Reset or Logout ended and
@@ -143,7 +153,19 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 	conn := t.conn
 	dr := &deadlineReader{r: r, conn: conn, d: cfg.Limits.DataTimeout.D()}
 	dr.renew(time.Now())
-	defer conn.SetReadDeadline(time.Now().Add(cfg.Limits.CommandTimeout.D()))
+	var err error
+	defer func() {
+		if isTimeout(err) {
+			// A stalled client: go-smtp would wait for the rest of the
+			// data before it sends the reply. Make that wait end now; the
+			// stream is out of step, so the connection closes after the
+			// reply.
+			conn.SetReadDeadline(time.Now())
+			s.hangUp(errUpstreamGone)
+			return
+		}
+		conn.SetReadDeadline(time.Now().Add(cfg.Limits.CommandTimeout.D()))
+	}()
 	// One line limit for DATA and BDAT content alike, counted here over
 	// the bytes as the client meant them (go-smtp's own count depends on
 	// how TCP split a BDAT command from its chunk; it is set looser).
@@ -151,7 +173,6 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 
 	var w dataWriter
 	if !rt.HoldMessage {
-		var err error
 		w, err = openData(s.up, &s.r.stuffBufs)
 		if err != nil {
 			// Still read the message: the client is sending it regardless.
@@ -168,7 +189,8 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 		sink = &teeWriter{up: w, copy: &s.buf}
 	}
 	bp := s.r.copyBufs.Get().(*[]byte)
-	n, err := io.CopyBuffer(sink, src, *bp)
+	var n int64
+	n, err = io.CopyBuffer(sink, src, *bp)
 	s.r.copyBufs.Put(bp)
 	ev.Size = n
 	s.r.metrics.bytes.Add(float64(n))
@@ -196,8 +218,8 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 	}
 
 	// Inspect the copy: classify and apply policy.
-	body, err := s.buf.reader()
-	if err != nil {
+	body, berr := s.buf.reader()
+	if berr != nil {
 		s.dropUpstream()
 		return errInternal
 	}
@@ -210,10 +232,10 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 		return ins.Reject
 	}
 	ev.Time = time.Now().UTC()
-	if err := s.r.sink.Begin(context.Background(), ev); err != nil {
+	if aerr := s.r.sink.Begin(context.Background(), ev); aerr != nil {
 		// No message leaves unaudited: refuse before the final dot.
 		s.dropUpstream()
-		s.r.log.Error("audit cannot keep records; message deferred", "err", err)
+		s.r.log.Error("audit cannot keep records; message deferred", "err", aerr)
 		return errAuditFull
 	}
 	if rt.HoldMessage {
@@ -275,7 +297,7 @@ func (s *session) clientGone() bool {
 	if s.raw == nil {
 		return false
 	}
-	return s.raw.readFailed() || peerClosed(s.raw.Conn)
+	return s.raw.readFailed() || tlsReadClosed(s.conn.Conn()) || peerClosed(s.raw.Conn)
 }
 
 // readFailed turns an error reading the client's message into the reply.
