@@ -273,8 +273,17 @@ var abortKinds = []string{"rset", "ehlo", "too-big", "quit", "close", "short-las
 func followUp(kind string) bool { return kind == "rset" || kind == "ehlo" || kind == "too-big" }
 
 func TestBDATAbortsDeliverNothing(t *testing.T) {
+	for _, hold := range []bool{false, true} {
+		t.Run(fmt.Sprintf("hold=%v", hold), func(t *testing.T) { testBDATAborts(t, hold) })
+	}
+}
+
+// testBDATAborts: hold=false streams upstream during the transfer (the
+// upstream DATA is open when the client abandons it); hold=true opens it
+// only after the last chunk.
+func testBDATAborts(t *testing.T, hold bool) {
 	u := startStrictUpstream(t, "", "")
-	e := strictEnv(t, u, "limits:\n  max_message_bytes: 20000\n")
+	e := newEnvWithUpstream(t, envOpts{upAddr: u.addr, noSink: true, hold: hold, yaml: "limits:\n  max_message_bytes: 20000\n"}, nil)
 	wantEvents, wantOK := 0, 0
 	for _, kind := range abortKinds {
 		for i := 0; i < 5; i++ {

@@ -174,6 +174,9 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 	var w dataWriter
 	if !rt.HoldMessage {
 		w, err = openData(s.up, &s.r.stuffBufs)
+		if err == nil {
+			s.setDataOpen(t)
+		}
 		if err != nil {
 			// Still read the message: the client is sending it regardless.
 			io.Copy(io.Discard, r)
@@ -200,8 +203,12 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 		s.waitEnded(t)
 	}
 	if why := s.abortedBy(t); why != notAborted {
-		// Reset or Logout cut the transfer (they reset the upstream).
-		s.dropUpstream()
+		// Reset or Logout cut the transfer. An open upstream DATA is
+		// dropped (they reset it already); in hold mode none was opened
+		// and Reset sends RSET once Data has returned.
+		if w != nil {
+			s.dropUpstream()
+		}
 		return s.abortedReply(ev, why)
 	}
 	if err != nil {
@@ -240,7 +247,7 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 	}
 	if rt.HoldMessage {
 		var reply *smtp.SMTPError
-		if w, reply = s.sendHeld(ev, &ins); reply != nil {
+		if w, reply = s.sendHeld(t, ev, &ins); reply != nil {
 			return reply
 		}
 	}
@@ -265,6 +272,14 @@ func (s *session) transfer(t *txn, r io.Reader, ev *audit.Event, bdat bool) *smt
 		s.up.dirty = false
 	}
 	return okReply(resp.StatusText)
+}
+
+// setDataOpen notes that the upstream DATA is open: from now on only a
+// reset of the connection can cancel the message.
+func (s *session) setDataOpen(t *txn) {
+	s.mu.Lock()
+	t.dataOpen = true
+	s.mu.Unlock()
 }
 
 // waitEnded waits until Reset or Logout has ended the transaction. go-smtp
@@ -343,8 +358,11 @@ func (s *session) readFailed(err error, r io.Reader, ev *audit.Event) *smtp.SMTP
 // sendHeld opens DATA upstream for a message that was held for inspection,
 // adds the headers the runtime asks for, and copies the message. The final
 // dot is left to the caller.
-func (s *session) sendHeld(ev *audit.Event, ins *Decision) (dataWriter, *smtp.SMTPError) {
+func (s *session) sendHeld(t *txn, ev *audit.Event, ins *Decision) (dataWriter, *smtp.SMTPError) {
 	w, err := openData(s.up, &s.r.stuffBufs)
+	if err == nil {
+		s.setDataOpen(t)
+	}
 	if err != nil {
 		if isNetErr(err) {
 			s.dropUpstream()

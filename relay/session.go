@@ -86,6 +86,7 @@ type txn struct {
 	why       abortReason    // why it ended, for the audit record of an unfinished transfer
 	done      chan struct{}  // closed when the running Data returns
 	upAtStart *upstream      // the upstream Data uses, for Reset to abort
+	dataOpen  bool           // Data has sent DATA upstream: only a reset can cancel it
 	pipe      *io.PipeReader // BDAT: Data's reader, for Logout to unblock
 }
 
@@ -283,9 +284,10 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 }
 
 // endTx ends the current transaction on the connection goroutine. If a
-// BDAT Data is still running, its upstream DATA is aborted (the TCP
-// connection is reset: without the final dot the server discards the
-// message, RFC 5321 4.1.1.4) and endTx waits for Data to return, so that
+// BDAT Data is still running and has opened the upstream DATA, that is
+// aborted (the TCP connection is reset: without the final dot the server
+// discards the message, RFC 5321 4.1.1.4), and endTx waits for Data to
+// return, so that
 // nothing is sent through the open DATA writer (a RSET there would first
 // write the final dot) and the spill copy is not reset under Data's feet.
 // A Data that has not started yet sees ended and touches nothing.
@@ -303,7 +305,13 @@ func (s *session) endTx(why func() abortReason) {
 	}
 	s.mu.Unlock()
 	if running {
-		if u := t.upAtStart; u != nil {
+		s.mu.Lock()
+		abort := t.dataOpen
+		s.mu.Unlock()
+		if u := t.upAtStart; abort && u != nil {
+			// Data may be blocked writing to it; a DATA cannot be
+			// cancelled any other way. Before DATA (hold mode), the
+			// upstream stays and gets a RSET below once Data is done.
 			u.abort()
 		}
 		if t.pipe != nil {
