@@ -18,7 +18,6 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"mailaudit/audit"
-	"mailaudit/config"
 )
 
 // upTxn is what the strict upstream got in one DATA.
@@ -562,15 +561,6 @@ func TestTrustedOnlyOnPlainListener(t *testing.T) {
 	}
 }
 
-func TestCheckConfigWarnsTrustedWithoutPlain(t *testing.T) {
-	cfg, err := config.Parse([]byte("listeners:\n  submission: 127.0.0.1:0\ntls:\n  self_signed: true\ntrusted_networks: [10.0.0.0/8]\nroutes:\n  - name: city\n    domains: [tphcm.gov.vn]\n    upstream: 127.0.0.1:1\n    tls: none\ndefault_route: city\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w := cfg.Warnings(); len(w) != 1 || !strings.Contains(w[0], "trusted_networks") {
-		t.Fatalf("warnings = %q", w)
-	}
-}
 
 func plainIR(user, pass string) string {
 	return base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + pass))

@@ -287,10 +287,10 @@ func (s *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 // BDAT Data is still running and has opened the upstream DATA, that is
 // aborted (the TCP connection is reset: without the final dot the server
 // discards the message, RFC 5321 4.1.1.4), and endTx waits for Data to
-// return, so that
-// nothing is sent through the open DATA writer (a RSET there would first
-// write the final dot) and the spill copy is not reset under Data's feet.
-// A Data that has not started yet sees ended and touches nothing.
+// return, so that nothing is sent through the open DATA writer (a RSET
+// there would first write the final dot) and the spill copy is not reset
+// under Data's feet. A Data that has not started yet sees ended and
+// touches nothing.
 func (s *session) endTx(why func() abortReason) {
 	s.mu.Lock()
 	t := s.tx

@@ -133,3 +133,27 @@ func TestReportUnreachableOneLine(t *testing.T) {
 		t.Fatalf("report with nothing listening: %v %q", err, msg)
 	}
 }
+
+// check-config warns (and passes) when trusted_networks cannot apply: they
+// work on the plain listener only.
+func TestCheckConfigWarnsTrustedWithoutPlain(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(cfg, []byte("listeners:\n  submission: 127.0.0.1:2587\ntls:\n  self_signed: true\ntrusted_networks: [10.0.0.0/8]\n"+
+		"routes:\n  - name: city\n    domains: [tphcm.gov.vn]\n    upstream: 127.0.0.1:2526\n    tls: none\ndefault_route: city\n"), 0o600)
+	cmd := exec.Command(binPath, "check-config", cfg)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("check-config: %v %s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "warning: trusted_networks is set but listeners.plain is not") {
+		t.Fatalf("stderr = %q", stderr.String())
+	}
+	// With a plain listener: no warning.
+	os.WriteFile(cfg, []byte("listeners:\n  plain: 127.0.0.1:2525\ntrusted_networks: [10.0.0.0/8]\n"+
+		"routes:\n  - name: city\n    domains: [tphcm.gov.vn]\n    upstream: 127.0.0.1:2526\n    tls: none\ndefault_route: city\n"), 0o600)
+	out, err := exec.Command(binPath, "check-config", cfg).CombinedOutput()
+	if err != nil || strings.Contains(string(out), "warning") {
+		t.Fatalf("with a plain listener: %v %q", err, out)
+	}
+}
