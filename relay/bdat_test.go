@@ -561,7 +561,6 @@ func TestTrustedOnlyOnPlainListener(t *testing.T) {
 	}
 }
 
-
 func plainIR(user, pass string) string {
 	return base64.StdEncoding.EncodeToString([]byte("\x00" + user + "\x00" + pass))
 }
