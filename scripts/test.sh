@@ -13,11 +13,18 @@ echo "== gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
 
+echo "== go mod tidy"
+# go.mod must say which modules the code imports directly; a stale or
+# hand-edited go.mod/go.sum fails here rather than in review.
+if ! go mod tidy -diff >/tmp/mailaudit-tidy.diff 2>&1; then
+  echo "go mod tidy would change go.mod/go.sum:"; cat /tmp/mailaudit-tidy.diff; exit 1
+fi
+
 echo "== go vet"
 go vet ./...
 
 echo "== go test -race (relay, policy, sink, audit)"
-go test -race -count=1 ./relay/... ./policy/... ./sink/... ./internal/saslogin/... ./audit/...
+go test -race -count=1 ./relay/... ./policy/... ./sink/... ./internal/saslogin/... ./internal/authguard/... ./audit/...
 
 echo "== go test (all packages)"
 go test -count=1 -timeout 40m ./...

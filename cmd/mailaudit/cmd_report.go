@@ -124,7 +124,8 @@ func (c connFlags) open(needRoster bool) (driver.Conn, audit.Schema, *policy.Ros
 	}
 	conn, err := openFromConfig(acfg)
 	if err != nil {
-		return nil, audit.Schema{}, nil, err
+		return nil, audit.Schema{}, nil, fmt.Errorf("cannot reach ClickHouse at %s (%s): start it (scripts/clickhouse.sh) or fix audit.clickhouse in the config",
+			strings.Join(acfg.ClickHouse.Addr.List(), ","), oneLine(err))
 	}
 	return conn, schemaFor(acfg), roster, nil
 }
@@ -226,6 +227,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(1, "%v", err)
 	}
 	defer conn.Close()
+	if v, err := audit.SchemaVersion(ctx, conn, schema); err != nil {
+		return fail(1, "cannot read the audit schema in ClickHouse: %s", oneLine(err))
+	} else if v == 0 {
+		return fail(1, "the audit database %q does not exist yet: start `mailaudit serve` once (it creates the schema) or run `mailaudit migrate --config FILE`", schema.Database)
+	}
 	if roster == nil {
 		fmt.Fprintf(stderr, "report %s: no roster configured: names, divisions and silent staff are missing\n", kind)
 	}

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -48,6 +49,9 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if _, err := buildRuntime(cfg); err != nil {
 		fmt.Fprintln(stderr, "mailaudit: "+oneLine(err))
 		return 1
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(stderr, "mailaudit: warning: "+w)
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", args[0])
 	return 0
@@ -178,10 +182,23 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if ac.Instance == "" {
 		ac.Instance = cfg.Instance
 	}
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
 	aw, err := audit.Open(ctx, ac, log, reg)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	// The writer migrates when it first ships a record; reports and the
+	// dashboard need the tables before that.
+	schemaDone := make(chan struct{})
+	defer func() { <-schemaDone }()
+	schemaCtx, stopSchema := context.WithCancel(ctx)
+	defer stopSchema() // runs before the wait above
+	go func() {
+		defer close(schemaDone)
+		ensureSchema(schemaCtx, ac, log)
+	}()
 	r, err := relay.New(rt, auditSink{w: aw, cfg: ac, broken: new(atomic.Pointer[error])}, log.With("component", "relay"), reg)
 	if err != nil {
 		aw.Close(context.Background())
@@ -253,6 +270,64 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	log.Info("mailaudit stopped")
 	return errors.Join(errs...)
+}
+
+// ensureSchema creates or upgrades the audit schema at start, so that a
+// fresh install answers reports before its first message. While ClickHouse
+// cannot be reached it tries again with a growing pause (up to a minute)
+// until it succeeds or ctx ends; the relay runs meanwhile (records wait in
+// the spool).
+func ensureSchema(ctx context.Context, ac audit.Config, log *slog.Logger) {
+	schema := audit.SchemaFor(ac)
+	nodes := [][]string{ac.ClickHouse.Addr.List()}
+	if schema.Cluster != "" && !schema.OnCluster {
+		// Per-node DDL: every node needs its local tables.
+		nodes = nodes[:0]
+		for _, a := range ac.ClickHouse.Addr.List() {
+			nodes = append(nodes, []string{a})
+		}
+	}
+	pause := time.Second
+	for _, addrs := range nodes {
+		for attempt := 1; ; attempt++ {
+			err := migrateNode(ctx, ac, schema, addrs, log)
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			lvl := slog.LevelWarn
+			if attempt > 1 {
+				lvl = slog.LevelDebug // said once; the audit writer's metrics show the outage
+			}
+			log.Log(ctx, lvl, "audit schema not checked yet; retrying in the background", "clickhouse", strings.Join(addrs, ","), "retry_in", pause.String(), "err", oneLine(err))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+			pause = min(2*pause, time.Minute)
+		}
+	}
+}
+
+func migrateNode(ctx context.Context, ac audit.Config, schema audit.Schema, addrs []string, log *slog.Logger) error {
+	conn, err := audit.OpenClickHouse(ac, addrs...)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	mctx, cancel := context.WithTimeout(ctx, 10*ac.ClickHouse.Timeout)
+	defer cancel()
+	from, to, err := audit.Migrate(mctx, conn, schema, log)
+	if err != nil {
+		return err
+	}
+	if from != to {
+		log.Info("audit schema ready", "database", schema.Database, "version", to, "was", from)
+	}
+	return nil
 }
 
 // reload reads the config file again and swaps the runtime; a config that
