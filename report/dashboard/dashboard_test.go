@@ -32,7 +32,11 @@ const (
 	testPass = "Mật-khẩu#2024"
 )
 
-func startDashboard(t *testing.T) (*httptest.Server, *report.Source) {
+// testKey is the session key of the tests' dashboards; the forged-cookie
+// test signs with it as an attacker who read the configuration would.
+const testKey = "tS9vQk3xW1zR7bN2mJ8cL5yH0pF4gD6a"
+
+func startDashboard(t *testing.T, edit ...func(*report.DashboardConfig)) (*httptest.Server, *report.Source) {
 	t.Helper()
 	env := fixture.Start(t)
 	hash, err := bcrypt.GenerateFromPassword([]byte(testPass), bcrypt.MinCost)
@@ -40,7 +44,10 @@ func startDashboard(t *testing.T) (*httptest.Server, *report.Source) {
 		t.Fatal(err)
 	}
 	cfg := report.DashboardConfig{Addr: "127.0.0.1:0", Users: []report.DashboardUser{{Name: testUser, Hash: string(hash)}},
-		MinMessages: 3, MinActiveDays: 2}
+		MinMessages: 3, MinActiveDays: 2, SessionKey: testKey}
+	for _, e := range edit {
+		e(&cfg)
+	}
 	src := report.NewSource(env.Conn, env.Schema, env.Roster)
 	srv, err := dashboard.New(cfg, func() *report.Source { return src }, nil)
 	if err != nil {
@@ -291,13 +298,31 @@ func TestDashboardConfigValidate(t *testing.T) {
 		"dup user":    {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}, {Name: "a", Hash: string(good)}}},
 		"short key":   {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}, SessionKey: "short"},
 		"bad network": {Addr: ":8088", ProxyHeader: "X-Remote-User", ProxyNetworks: []string{"nonsense"}},
+		// Proxy mode needs the proxy's addresses spelled out.
+		"proxy, no networks": {Addr: ":8088", ProxyHeader: "X-Remote-User"},
+		// The example's placeholder and keys a person typed.
+		"placeholder key": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}},
+			SessionKey: "change-me-to-at-least-32-random-bytes-please"},
+		"repeated key": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}},
+			SessionKey: strings.Repeat("ab", 20)},
+		"sentence key": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}},
+			SessionKey: "mật khẩu của phòng kiểm toán năm 2024"},
+		"too many queries": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}, MaxQueries: 1000},
 	} {
 		if err := c.WithDefaults().Validate(); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	ok := report.DashboardConfig{Addr: ":8088", ProxyHeader: "X-Remote-User"}.WithDefaults()
+	ok := report.DashboardConfig{Addr: ":8088", ProxyHeader: "X-Remote-User", ProxyNetworks: []string{"10.0.0.5/32"}}.WithDefaults()
 	if err := ok.Validate(); err != nil {
 		t.Errorf("proxy config: %v", err)
+	}
+	// Generated keys pass: base64 and hex of 32 random bytes.
+	for _, k := range []string{testKey, "q7Z0yVn3xS0e5f0l9m1hZb6cU2rT8wK4pJ3aN7dG1sE=",
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"} {
+		c := report.DashboardConfig{Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}, SessionKey: k}
+		if err := c.WithDefaults().Validate(); err != nil {
+			t.Errorf("key %q: %v", k, err)
+		}
 	}
 }
