@@ -3,8 +3,11 @@ package dashboard_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/crypto/bcrypt"
@@ -199,11 +203,115 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("low users on the page: %v", page.Low)
 	}
 
-	// English switch, then the findings drill-down.
+	// Every download link of the page, clicked in the browser: each file
+	// must hold the page's figures (the links once lost their period and
+	// the files silently showed the current quarter).
+	dir := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	nextEvent, stopEvents := iter.Pull2(progress)
+	defer stopEvents()
+	step(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true)})
+		return err
+	}))
+	download := func(prefix string) [][]string {
+		t.Helper()
+		step(chromedp.Click(`a[href^="` + prefix + `"]`))
+		for {
+			ev, err, ok := nextEvent()
+			if !ok || err != nil {
+				t.Fatalf("browser: download %s: %v", prefix, err)
+			}
+			switch ev.State {
+			case browser.DownloadProgressStateCompleted:
+				return readTable(t, filepath.Join(dir, ev.GUID), prefix)
+			case browser.DownloadProgressStateCanceled:
+				t.Fatalf("browser: download %s canceled", prefix)
+			}
+		}
+	}
+	counts := func(r []string, from int) row {
+		return row{"messages": r[from], "mandated": r[from+1], "active_days": r[from+2], "flagged": r[from+3], "attempts": r[from+4]}
+	}
+	for _, f := range []string{"/download/usage.csv?", "/download/usage.xlsx?"} {
+		got := map[string]row{}
+		for _, r := range download(f)[1:] {
+			if r[1] == "Tổng cộng" {
+				if !reflect.DeepEqual(counts(r, 3), page.Total) {
+					t.Errorf("%s total %v, page %v", f, counts(r, 3), page.Total)
+				}
+				continue
+			}
+			got[r[0]] = counts(r, 3)
+		}
+		if !reflect.DeepEqual(got, page.Persons) {
+			t.Errorf("%s persons %v, page %v", f, got, page.Persons)
+		}
+	}
+	got := map[string]row{}
+	for _, r := range download("/download/usage-divisions.csv?")[1:] {
+		if r[0] == "(ngoài danh sách)" {
+			r[0] = ""
+		}
+		got[r[0]] = counts(r, 2)
+	}
+	if !reflect.DeepEqual(got, page.Divisions) {
+		t.Errorf("usage-divisions.csv %v, page %v", got, page.Divisions)
+	}
+	for _, f := range []string{"/download/low-usage.csv?", "/download/low-usage.xlsx?"} {
+		var ids []string
+		for _, r := range download(f)[1:] {
+			if r[0] == "" && strings.HasSuffix(r[1], " người") { // the XLSX's count row
+				if r[1] != fmt.Sprintf("%d người", len(page.Low)) {
+					t.Errorf("%s count row %q", f, r[1])
+				}
+				continue
+			}
+			ids = append(ids, r[0])
+		}
+		sort.Strings(ids)
+		if !reflect.DeepEqual(ids, page.Low) {
+			t.Errorf("%s staff %v, page %v", f, ids, page.Low)
+		}
+	}
+	var typed uint64
+	for _, r := range download("/download/types.xlsx?")[1:] {
+		if len(r[0]) == len("2024-04-01") && strings.HasPrefix(r[0], "2024-") {
+			n, _ := strconv.ParseUint(r[len(r)-2], 10, 64)
+			typed += n
+		}
+	}
+	if itoa(typed) != page.Total["messages"] {
+		t.Errorf("types.xlsx: %d messages over the months, page total %s", typed, page.Total["messages"])
+	}
+
+	// English switch, then the findings page, its downloads and the
+	// drill-down.
 	step(chromedp.Click("#lang-en"), chromedp.WaitVisible("#persons"))
 	h1 := text("h1")
-	step(chromedp.Navigate(ts.URL+"/findings?quarter=2024Q2&kind=secret_document"), chromedp.WaitVisible("#findings a"),
-		chromedp.Click("#findings a"), chromedp.WaitVisible("#message"))
+	step(chromedp.Navigate(ts.URL+"/findings?quarter=2024Q2&kind=secret_document"), chromedp.WaitVisible("#findings a"))
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`[...document.querySelectorAll('#findings a')].map(a => a.getAttribute('href').split('/')[2].split('?')[0]).sort().join(',')`))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if ids != fixture.SecretEventID {
+		t.Errorf("findings page rows %q, want the fixture's one secret document", ids)
+	}
+	for _, f := range []string{"/download/findings.csv?", "/download/findings.xlsx?"} {
+		var got []string
+		for _, r := range download(f)[1:] {
+			if len(r) > 0 && len(r[0]) == 36 {
+				got = append(got, r[0])
+			}
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != ids {
+			t.Errorf("%s event ids %v, page %s", f, got, ids)
+		}
+	}
+	step(chromedp.Click("#findings a"), chromedp.WaitVisible("#message"))
 	dl := text("#message")
 	if !strings.HasPrefix(h1, "Quarterly usage") {
 		t.Errorf("English page title %q", h1)
@@ -216,6 +324,45 @@ func TestDashboardInBrowser(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// readTable reads a downloaded CSV (after its byte order mark) or the
+// first sheet of an XLSX, up to the first empty row (the XLSX's title and
+// notes follow one).
+func readTable(t *testing.T, path, link string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	if strings.Contains(link, ".csv") {
+		if !bytes.HasPrefix(data, []byte("\uFEFF")) {
+			t.Errorf("%s: no byte order mark", link)
+		}
+		if rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF")))).ReadAll(); err != nil {
+			t.Fatalf("%s: %v", link, err)
+		}
+	} else {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", link, err)
+		}
+		defer f.Close()
+		if rows, err = f.GetRows(f.GetSheetList()[0]); err != nil {
+			t.Fatalf("%s: %v", link, err)
+		}
+		for i, r := range rows {
+			if len(r) == 0 {
+				rows = rows[:i]
+				break
+			}
+		}
+	}
+	if len(rows) < 2 {
+		t.Fatalf("%s: %d rows: %v", link, len(rows), rows)
+	}
+	return rows
+}
 
 // TestDashboardHTTP covers what needs no browser: the login gate on every
 // page and download, the downloads themselves, and bad input.
