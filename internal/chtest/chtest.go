@@ -56,7 +56,7 @@ type Server struct {
 	t       testing.TB
 	dir     string
 	tcpPort int
-	tlsPort int // 0: no secure native port
+	tlsPort int      // 0: no secure native port
 	bin     []string // argv prefix: server binary (+ "server" for the modern one)
 
 	mu   sync.Mutex
