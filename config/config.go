@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"mailaudit/report"
 )
 
 // Config is the whole daemon configuration.
@@ -295,6 +297,11 @@ func (c *Config) Warnings() []string {
 		if r.TLSMode == "none" && !loopbackAddr(r.Addr) {
 			w = append(w, fmt.Sprintf("routes[%d].tls: none sends the users' AUTH credentials and their mail in clear to %s; "+
 				"use starttls or implicit unless the upstream is on this host", i, r.Addr))
+		}
+	}
+	if a := c.Audit; a.Subject.Privacy == "hash" {
+		if err := report.CheckSecretKey(a.Subject.HashKey, 16); err != nil {
+			w = append(w, "audit.subject.hash_key: "+err.Error()+"; anyone with the key can test guesses against the hashed subjects")
 		}
 	}
 	if c.Admin.Pprof && !loopbackAddr(c.Admin.Addr) {

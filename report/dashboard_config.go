@@ -95,8 +95,13 @@ func (c DashboardConfig) Validate() error {
 			bad(fmt.Sprintf("users[%d].name", i), "%q listed twice", u.Name)
 		}
 		seen[u.Name] = true
+		key := fmt.Sprintf("users[%d].bcrypt", i)
 		if _, err := bcrypt.Cost([]byte(u.Hash)); err != nil {
-			bad(fmt.Sprintf("users[%d].bcrypt", i), "not a bcrypt hash (%v)", err)
+			bad(key, "not a bcrypt hash (%v)", err)
+		} else if strings.Contains(strings.ToLower(u.Hash), "replace") {
+			bad(key, "is the example's placeholder: htpasswd -nbBC 12 NAME PASSWORD gives a hash")
+		} else if len(u.Hash) != 60 {
+			bad(key, "not a bcrypt hash (%d characters, want 60)", len(u.Hash))
 		}
 	}
 	if c.ProxyHeader != "" && len(c.ProxyNetworks) == 0 {
