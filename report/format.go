@@ -299,7 +299,9 @@ func WriteXLSX(w io.Writer, tables []*Table) error {
 			return fmt.Errorf("xlsx: %w", err)
 		}
 	}
-	f.SetActiveSheet(0)
+	// No SetActiveSheet: the first sheet is the workbook's active tab
+	// already, and excelize would parse every streamed sheet back into
+	// memory to set it (500 MB for 20,000 findings rows).
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}

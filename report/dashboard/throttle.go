@@ -24,8 +24,11 @@ const (
 	forgetAfter      = time.Hour // a key quiet this long starts over
 	maxThrottleKeys  = 100_000   // beyond it the oldest quiet keys go first
 	// maxBcrypt bounds the password checks running at once: each costs
-	// tens of milliseconds of one core at bcrypt cost 10-12.
-	maxBcrypt = 2
+	// 50-250 ms of one core at bcrypt cost 10-12, so guesses spread over
+	// many addresses (which the per-address limit cannot stop) get at most
+	// one core, and a relay running the dashboard in serve keeps the rest.
+	// One check at a time still serves ~4-14 logins a second.
+	maxBcrypt = 1
 )
 
 type attempts struct {
