@@ -545,8 +545,13 @@ func OpenClickHouse(cfg Config, addrs ...string) (driver.Conn, error) {
 	case "none":
 		comp.Method = clickhouse.CompressionNone
 	}
+	tlsConf, err := cfg.ClickHouse.TLS.Config()
+	if err != nil {
+		return nil, err
+	}
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Addr:             addrs,
+		TLS:              tlsConf,
 		Auth:             clickhouse.Auth{Username: cfg.ClickHouse.User, Password: cfg.ClickHouse.Password},
 		DialTimeout:      cfg.ClickHouse.Timeout,
 		ReadTimeout:      6 * cfg.ClickHouse.Timeout,

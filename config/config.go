@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"mailaudit/report"
 )
 
 // Config is the whole daemon configuration.
@@ -118,9 +120,14 @@ type Limits struct {
 	MaxMessagesPerSes int      `yaml:"max_messages_per_session"`
 }
 
-// Admin is the HTTP listener for /metrics and /healthz.
+// Admin is the HTTP listener for /metrics and /healthz. It has no login,
+// so it belongs on loopback.
 type Admin struct {
 	Addr string `yaml:"addr"`
+	// Pprof adds /debug/pprof (profiles, goroutine dumps with their
+	// arguments) to the listener. Off by default: anyone who reaches the
+	// port could read the process's state.
+	Pprof bool `yaml:"pprof"`
 }
 
 // Log sets the slog handler.
@@ -295,6 +302,43 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Warnings lists what is valid but probably a mistake; check-config prints
+// them and serve logs them at start.
+func (c *Config) Warnings() []string {
+	var w []string
+	if len(c.TrustedNetworks) > 0 && c.Listeners.Plain == "" {
+		w = append(w, "trusted_networks is set but listeners.plain is not: trusted networks apply only to the plain listener (submission and submissions always require AUTH), so the setting has no effect")
+	}
+	for i, r := range c.Routes {
+		if r.TLSMode == "none" && !loopbackAddr(r.Addr) {
+			w = append(w, fmt.Sprintf("routes[%d].tls: none sends the users' AUTH credentials and their mail in clear to %s; "+
+				"use starttls or implicit unless the upstream is on this host", i, r.Addr))
+		}
+	}
+	if a := c.Audit; a.Subject.Privacy == "hash" {
+		if err := report.CheckSecretKey(a.Subject.HashKey, 16); err != nil {
+			w = append(w, "audit.subject.hash_key: "+err.Error()+"; anyone with the key can test guesses against the hashed subjects")
+		}
+	}
+	if c.Admin.Pprof && !loopbackAddr(c.Admin.Addr) {
+		w = append(w, fmt.Sprintf("admin.pprof: the profiler is on and admin.addr %s is not loopback; it has no login", c.Admin.Addr))
+	}
+	return w
+}
+
+// loopbackAddr reports whether host:port names this host only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
 // Trusted reports whether ip is in trusted_networks.
 func (c *Config) Trusted(ip netip.Addr) bool {
 	ip = ip.Unmap()
@@ -304,16 +348,6 @@ func (c *Config) Trusted(ip netip.Addr) bool {
 		}
 	}
 	return false
-}
-
-// Warnings lists settings that are valid but probably not what the
-// operator meant; check-config prints them and serve logs them.
-func (c *Config) Warnings() []string {
-	var w []string
-	if len(c.TrustedNetworks) > 0 && c.Listeners.Plain == "" {
-		w = append(w, "trusted_networks is set but listeners.plain is not: trusted networks apply only to the plain listener (submission and submissions always require AUTH), so the setting has no effect")
-	}
-	return w
 }
 
 // Served reports whether domain is a login domain of some route: only

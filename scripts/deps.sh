@@ -22,6 +22,10 @@ have python3 || need+=(python3)
 have smtp-source || need+=(postfix)
 # The dashboard's end-to-end test drives a real headless browser.
 have chromium || need+=(chromium)
+# CI checks the unit files in deploy/ with systemd-analyze verify, and makes
+# test certificates with openssl.
+have systemd-analyze || need+=(systemd)
+have openssl || need+=(openssl)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"

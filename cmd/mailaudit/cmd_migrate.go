@@ -34,7 +34,6 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		onCluster  = fs.Bool("on-cluster", false, "apply DDL once with ON CLUSTER (needs ZooKeeper/Keeper)")
 		replicated = fs.Bool("replicated", false, "use Replicated*MergeTree engines (cluster only; needs ZooKeeper/Keeper)")
 		user       = fs.String("user", "", "ClickHouse user")
-		password   = fs.String("password", "", "ClickHouse password (prefer the config file)")
 		print      = fs.Bool("print", false, "print the DDL of all versions instead of applying it")
 	)
 	fs.Usage = func() {
@@ -80,9 +79,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *user != "" {
 		cfg.ClickHouse.User = *user
 	}
-	if *password != "" {
-		cfg.ClickHouse.Password = *password
-	}
+	passwordFromEnv(&cfg)
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "migrate: %v\n", err)

@@ -183,7 +183,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		ac.Instance = cfg.Instance
 	}
 	for _, w := range cfg.Warnings() {
-		log.Warn(w)
+		log.Warn("configuration: " + w)
 	}
 	aw, err := audit.Open(ctx, ac, log, reg)
 	if err != nil {
@@ -210,14 +210,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	var admin *http.Server
 	if cfg.Admin.Addr != "" {
-		admin, err = startAdmin(cfg.Admin.Addr, reg, log)
+		admin, err = startAdmin(cfg.Admin, reg, log)
 		if err != nil {
 			r.Shutdown(context.Background())
 			aw.Close(context.Background())
 			return err
 		}
 	}
-	if cfg.Dashboard != nil {
+	// The dashboard runs here only when asked (dashboard.in_serve): on its
+	// own (mailaudit dashboard) a heavy report cannot take the relay down.
+	if cfg.Dashboard != nil && cfg.Dashboard.InServe {
 		conn, err := audit.OpenClickHouse(ac)
 		if err != nil {
 			r.Shutdown(context.Background())
@@ -353,19 +355,22 @@ func reload(r *relay.Relay, old *config.Config, log *slog.Logger) *policy.Engine
 	return nil
 }
 
-func startAdmin(addr string, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
+func startAdmin(c config.Admin, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("admin listener %s: %w", addr, err)
+	if c.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener %s: %w", c.Addr, err)
+	}
+	// No write timeout: a CPU profile takes its ?seconds= to answer.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("admin listener stopped", "err", err)
