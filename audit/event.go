@@ -75,10 +75,11 @@ type AuthEvent struct {
 	Instance     string
 	User         string
 	ClientIP     string
-	Mechanism    string // PLAIN | LOGIN
-	Result       string // ok | failed | tempfail
+	Mechanism    string // PLAIN | LOGIN (SASL); IMAP-LOGIN (IMAP LOGIN command); USER-PASS (POP3)
+	Result       string // ok | failed | tempfail | locked | no_route | refused | no_tls
 	UpstreamCode int
 	WeakPassword bool // the password broke the notice's rule (>=8, upper, lower, special)
+	Service      string // smtp | imap | pop3 ("" is written as smtp)
 }
 
 // Domains lists the distinct lower-case domains of addresses, in order of

@@ -1,0 +1,389 @@
+// Package dovetest runs private Dovecot IMAP/POP3 servers for tests.
+//
+// Every Server gets its own temporary folder (config, passwd-file, Maildirs,
+// logs), its own free loopback ports and runs in the foreground as the
+// current user (no chroot, no privileged ports), so tests never touch a
+// system Dovecot. It is stopped by t.Cleanup.
+//
+//	srv := dovetest.Start(t, dovetest.Options{Users: map[string]string{"a@x.vn": "pw"}})
+//	srv.Deliver(t, "a@x.vn", msg) // a new message in the user's Maildir
+//
+// The binary is $DOVECOT, else dovecot on PATH or in /usr/sbin (Debian's
+// dovecot-core, with dovecot-imapd and dovecot-pop3d). When it is missing
+// the test fails, it is not skipped: scripts/deps.sh installs it.
+package dovetest
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Options configure a server.
+type Options struct {
+	// Users are login -> password (stored in clear in the passwd-file: a
+	// test's throw-away accounts).
+	Users map[string]string
+	// MaxSessions raises Dovecot's process and connection limits for
+	// benchmarks that hold this many sessions (default: a small test).
+	MaxSessions int
+	// IMAPPort and POP3Port fix the ports (0: free ones).
+	IMAPPort, POP3Port int
+	// Dir is the folder to use (default t.TempDir()); a demo keeps it.
+	Dir string
+}
+
+// Server is one private Dovecot.
+type Server struct {
+	Dir      string
+	IMAPAddr string
+	POP3Addr string
+	cmd      *exec.Cmd
+	seq      atomic.Int64
+}
+
+// Binary finds the dovecot binary, or returns an error saying how to get it.
+func Binary() (string, error) {
+	if b := os.Getenv("DOVECOT"); b != "" {
+		return b, nil
+	}
+	if b, err := exec.LookPath("dovecot"); err == nil {
+		return b, nil
+	}
+	if _, err := os.Stat("/usr/sbin/dovecot"); err == nil {
+		return "/usr/sbin/dovecot", nil
+	}
+	return "", fmt.Errorf("dovecot not found (set $DOVECOT or run scripts/deps.sh: dovecot-imapd dovecot-pop3d)")
+}
+
+// Start writes a config and starts Dovecot; it fails the test if the
+// server does not answer within 20 s.
+func Start(t testing.TB, o Options) *Server {
+	t.Helper()
+	bin, err := Binary()
+	if err != nil {
+		t.Fatalf("dovetest: %v", err)
+	}
+	dir := o.Dir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	s, err := Configure(dir, o)
+	if err != nil {
+		t.Fatalf("dovetest: %v", err)
+	}
+	if err := s.Run(bin); err != nil {
+		t.Fatalf("dovetest: %v", err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
+			t.Logf("dovecot.log:\n%s", log)
+		}
+		s.Stop()
+	})
+	return s
+}
+
+// Configure writes the config, passwd-file and Maildirs into dir without
+// starting anything (scripts/dev.sh uses it through the demo).
+func Configure(dir string, o Options) (*Server, error) {
+	if o.IMAPPort == 0 || o.POP3Port == 0 {
+		ports, err := freePorts(2)
+		if err != nil {
+			return nil, err
+		}
+		if o.IMAPPort == 0 {
+			o.IMAPPort = ports[0]
+		}
+		if o.POP3Port == 0 {
+			o.POP3Port = ports[1]
+		}
+	}
+	for _, d := range []string{"run", "state", "mail"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o700); err != nil {
+			return nil, err
+		}
+	}
+	u, err := user.Current()
+	if err != nil {
+		return nil, err
+	}
+	// Dovecot's login processes refuse to run as root: as root they run as
+	// Debian's unprivileged dovenull, which must reach base_dir (run/)
+	// through the test's private folders.
+	loginUser, mailUID, mailGID := u.Username, u.Uid, u.Gid
+	if u.Uid == "0" {
+		// Mail processes refuse uid 0 as well: mail belongs to Debian's
+		// dovecot user then.
+		loginUser = "dovenull"
+		mu, err := user.Lookup("dovecot")
+		if err != nil {
+			return nil, fmt.Errorf("running as root needs the dovecot user: %w", err)
+		}
+		mailUID, mailGID = mu.Uid, mu.Gid
+		for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+			if err := os.Chmod(d, 0o711); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var pw strings.Builder
+	names := make([]string, 0, len(o.Users))
+	for n := range o.Users {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(&pw, "%s:{PLAIN}%s\n", n, o.Users[n])
+		for _, sub := range []string{"cur", "new", "tmp"} {
+			if err := os.MkdirAll(filepath.Join(dir, "mail", n, "Maildir", sub), 0o700); err != nil {
+				return nil, err
+			}
+		}
+		if err := chownTree(filepath.Join(dir, "mail", n), mailUID, mailGID); err != nil {
+			return nil, err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(pw.String()), 0o600); err != nil {
+		return nil, err
+	}
+	if err := chownTree(filepath.Join(dir, "mail"), mailUID, mailGID); err != nil {
+		return nil, err
+	}
+	limits := ""
+	if o.MaxSessions > 0 {
+		n := o.MaxSessions + 100
+		limits = fmt.Sprintf(`default_client_limit = %[1]d
+default_process_limit = %[1]d
+default_vsz_limit = 0
+mail_max_userip_connections = %[1]d
+service imap {
+  process_limit = 64
+  client_limit = %[2]d
+}
+service imap-login {
+  service_count = 0
+  process_min_avail = 2
+  client_limit = %[1]d
+}
+service anvil {
+  client_limit = %[3]d
+}
+`, n, n/64+100, 2*n+200)
+	}
+	conf := fmt.Sprintf(`# Generated by internal/dovetest: a private test server.
+base_dir = %[1]s/run
+state_dir = %[1]s/state
+instance_name = dovetest-%[6]d
+log_path = %[1]s/dovecot.log
+protocols = imap pop3
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# Loopback is trusted: no growing auth-failure penalty between tests that
+# log in wrongly on purpose (the penalty is per client address).
+login_trusted_networks = 127.0.0.0/8
+auth_failure_delay = 0
+first_valid_uid = 0
+default_login_user = %[10]s
+default_internal_user = %[2]s
+default_internal_group = %[7]s
+mail_location = maildir:~/Maildir
+mailbox_idle_check_interval = 1s
+imap_idle_notify_interval = 2 mins
+pop3_uidl_format = %%08Xu%%08Xv
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%%u %[1]s/passwd
+}
+userdb {
+  driver = static
+  args = uid=%[3]s gid=%[8]s home=%[1]s/mail/%%u
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = %[4]d
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  chroot =
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = %[5]d
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service auth {
+  unix_listener auth-userdb {
+    mode = 0600
+  }
+}
+%[9]s`, dir, u.Username, mailUID, o.IMAPPort, o.POP3Port, os.Getpid(), groupName(u), mailGID, limits, loginUser)
+	if err := os.WriteFile(filepath.Join(dir, "dovecot.conf"), []byte(conf), 0o600); err != nil {
+		return nil, err
+	}
+	return &Server{
+		Dir:      dir,
+		IMAPAddr: "127.0.0.1:" + strconv.Itoa(o.IMAPPort),
+		POP3Addr: "127.0.0.1:" + strconv.Itoa(o.POP3Port),
+	}, nil
+}
+
+func groupName(u *user.User) string {
+	if g, err := user.LookupGroupId(u.Gid); err == nil {
+		return g.Name
+	}
+	return u.Gid
+}
+
+// Run starts the configured server in the foreground (-F) and waits until
+// both ports answer.
+func (s *Server) Run(bin string) error {
+	cmd := exec.Command(bin, "-F", "-c", filepath.Join(s.Dir, "dovecot.conf"))
+	out, err := os.Create(filepath.Join(s.Dir, "stdout.log"))
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", bin, err)
+	}
+	s.cmd = cmd
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for _, addr := range []string{s.IMAPAddr, s.POP3Addr} {
+		for {
+			c, err := net.DialTimeout("tcp", addr, time.Second)
+			if err == nil {
+				c.Close()
+				break
+			}
+			select {
+			case err := <-exited:
+				log, _ := os.ReadFile(filepath.Join(s.Dir, "stdout.log"))
+				dlog, _ := os.ReadFile(filepath.Join(s.Dir, "dovecot.log"))
+				return fmt.Errorf("dovecot exited (%v): %s %s", err, log, dlog)
+			case <-time.After(50 * time.Millisecond):
+			}
+			if time.Now().After(deadline) {
+				s.Stop()
+				dlog, _ := os.ReadFile(filepath.Join(s.Dir, "dovecot.log"))
+				return fmt.Errorf("dovecot did not answer on %s: %s", addr, dlog)
+			}
+		}
+	}
+	return nil
+}
+
+// Stop ends the server and its children.
+func (s *Server) Stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for i := 0; i < 100; i++ {
+			if syscall.Kill(s.cmd.Process.Pid, 0) != nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(6 * time.Second):
+	}
+	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+}
+
+// Maildir is the user's Maildir (cur, new, tmp).
+func (s *Server) Maildir(user string) string {
+	return filepath.Join(s.Dir, "mail", user, "Maildir")
+}
+
+// Deliver puts msg into the user's Maildir as a new message (written to
+// tmp/, then renamed into new/, as Maildir wants).
+func (s *Server) Deliver(t testing.TB, user string, msg []byte) {
+	t.Helper()
+	if err := DeliverTo(s.Maildir(user), msg, s.seq.Add(1)); err != nil {
+		t.Fatalf("dovetest: deliver: %v", err)
+	}
+}
+
+// DeliverTo writes msg into a Maildir; seq makes the name unique within
+// this process.
+func DeliverTo(maildir string, msg []byte, seq int64) error {
+	host, _ := os.Hostname()
+	name := fmt.Sprintf("%d.M%dP%dQ%d.%s", time.Now().Unix(), time.Now().Nanosecond()/1000, os.Getpid(), seq, host)
+	tmp := filepath.Join(maildir, "tmp", name)
+	if err := os.WriteFile(tmp, msg, 0o600); err != nil {
+		return err
+	}
+	// The file belongs to whoever owns the Maildir (the mail user).
+	if st, err := os.Stat(maildir); err == nil {
+		if sys, ok := st.Sys().(*syscall.Stat_t); ok && int(sys.Uid) != os.Getuid() {
+			if err := os.Chown(tmp, int(sys.Uid), int(sys.Gid)); err != nil {
+				return err
+			}
+		}
+	}
+	return os.Rename(tmp, filepath.Join(maildir, "new", name))
+}
+
+// chownTree gives dir and everything under it to uid:gid (numeric
+// strings), when that is not the current user.
+func chownTree(dir, uid, gid string) error {
+	if uid == strconv.Itoa(os.Getuid()) {
+		return nil
+	}
+	u, _ := strconv.Atoi(uid)
+	g, _ := strconv.Atoi(gid)
+	return filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Chown(p, u, g)
+	})
+}
+
+func freePorts(n int) ([]int, error) {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	var ports []int
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
