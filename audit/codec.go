@@ -27,11 +27,13 @@ import (
 // Evolving it: add a field at the end and bump the version; the decoder
 // keeps reading older versions (missing fields stay zero). Never reorder.
 const (
-	kindEvent = 1
-	kindAuth  = 2
+	kindEvent   = 1
+	kindAuth    = 2
+	kindMailbox = 3 // MailboxSession (mailbox.go)
 
-	eventVersion = 1
-	authVersion  = 1
+	eventVersion   = 1
+	authVersion    = 2 // 2: Service
+	mailboxVersion = 1
 )
 
 var errShort = errors.New("truncated payload")
@@ -126,6 +128,7 @@ func appendAuth(b []byte, ev *AuthEvent, day uint32) []byte {
 	e.str(ev.Result)
 	e.varint(int64(ev.UpstreamCode))
 	e.bool1(ev.WeakPassword)
+	e.str(ev.Service)
 	return e.b
 }
 
@@ -252,11 +255,12 @@ func (d *dec) uuid() (u uuid.UUID) {
 
 func (d *dec) time() time.Time { return time.Unix(0, d.varint()).UTC() }
 
-// record is one decoded spool payload: exactly one of ev and auth is set.
+// record is one decoded spool payload: exactly one of ev, auth and box is set.
 type record struct {
 	day  uint32
 	ev   *Event
 	auth *AuthEvent
+	box  *MailboxSession
 }
 
 func decodeRecord(p []byte) (record, error) {
@@ -305,7 +309,7 @@ func decodeRecord(p []byte) (record, error) {
 		ev.Division = d.str()
 		ev.Errors = d.strs()
 		r.ev = ev
-	case kind == kindAuth && version == 1:
+	case kind == kindAuth && (version == 1 || version == 2):
 		ev := &AuthEvent{}
 		ev.EventID = d.uuid()
 		ev.Time = d.time()
@@ -316,7 +320,12 @@ func decodeRecord(p []byte) (record, error) {
 		ev.Result = d.str()
 		ev.UpstreamCode = int(d.varint())
 		ev.WeakPassword = d.bool1()
+		if version >= 2 {
+			ev.Service = d.str()
+		}
 		r.auth = ev
+	case kind == kindMailbox && version == 1:
+		r.box = decodeMailbox(&d)
 	default:
 		if d.err != nil {
 			return record{}, d.err

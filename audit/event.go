@@ -78,7 +78,7 @@ type AuthEvent struct {
 	Mechanism    string // PLAIN | LOGIN (SASL); IMAP-LOGIN (IMAP LOGIN command); USER-PASS (POP3)
 	Result       string // ok | failed | tempfail | locked | no_route | refused | no_tls
 	UpstreamCode int
-	WeakPassword bool // the password broke the notice's rule (>=8, upper, lower, special)
+	WeakPassword bool   // the password broke the notice's rule (>=8, upper, lower, special)
 	Service      string // smtp | imap | pop3 ("" is written as smtp)
 }
 

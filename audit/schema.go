@@ -168,6 +168,7 @@ FROM ${messages}`},
 			{Backfill: &Backfill{Table: "messages_daily", Source: "messages",
 				SQL: "INSERT INTO ${messages_daily} SELECT date, " + dailySelect + " FROM ${messages} FINAL"}},
 		}},
+		mailboxMigration(5),
 	}
 }
 
@@ -182,7 +183,7 @@ const dailySelect = `lower(mail_from) AS sender, staff_id, division, type, actio
 func LatestVersion() int { return Migrations()[len(Migrations())-1].Version }
 
 // dataTables are the tables that hold rows: _local in cluster mode.
-var dataTables = []string{"messages", "auth_events", "messages_daily"}
+var dataTables = []string{"messages", "auth_events", "messages_daily", "mailbox_sessions"}
 
 func (s Schema) local(table string) string {
 	if s.Cluster != "" {

@@ -48,7 +48,7 @@ type lockEntry struct {
 	locked time.Time
 }
 
-func ipKey(ip netip.Addr) string               { return "ip " + ip.String() }
+func ipKey(ip netip.Addr) string                { return "ip " + ip.String() }
 func userKey(ip netip.Addr, user string) string { return "user " + user + " " + ip.String() }
 
 func (g *lockoutGuard) Allow(ip netip.Addr, user string) bool {
