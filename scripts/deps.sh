@@ -16,6 +16,10 @@ have smtp-source || need+=(postfix)
 # The dashboard's end-to-end test drives a real headless browser.
 have chromium || need+=(chromium)
 
+# --- mailbox proxy (issue 12): a real Dovecot for its tests and the demo ---
+[ -x /usr/sbin/dovecot ] || have dovecot || need+=(dovecot-imapd dovecot-pop3d)
+# --- end mailbox proxy ---
+
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   SUDO=""

@@ -23,10 +23,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
+
+	"mailaudit/internal/maildir"
 )
 
 // Options configure a server.
@@ -49,7 +50,6 @@ type Server struct {
 	IMAPAddr string
 	POP3Addr string
 	cmd      *exec.Cmd
-	seq      atomic.Int64
 }
 
 // Binary finds the dovecot binary, or returns an error saying how to get it.
@@ -96,7 +96,7 @@ func Start(t testing.TB, o Options) *Server {
 }
 
 // Configure writes the config, passwd-file and Maildirs into dir without
-// starting anything (scripts/dev.sh uses it through the demo).
+// starting anything (cmd/dovedev, the demo's Dovecot, uses it).
 func Configure(dir string, o Options) (*Server, error) {
 	if o.IMAPPort == 0 || o.POP3Port == 0 {
 		ports, err := freePorts(2)
@@ -132,9 +132,20 @@ func Configure(dir string, o Options) (*Server, error) {
 			return nil, fmt.Errorf("running as root needs the dovecot user: %w", err)
 		}
 		mailUID, mailGID = mu.Uid, mu.Gid
-		for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
-			if err := os.Chmod(d, 0o711); err != nil {
+		// Only the search (x) bit is added, and only where missing.
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		for d := abs; d != "/"; d = filepath.Dir(d) {
+			st, err := os.Stat(d)
+			if err != nil {
 				return nil, err
+			}
+			if st.Mode().Perm()&0o001 == 0 {
+				if err := os.Chmod(d, st.Mode().Perm()|0o011); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -319,38 +330,20 @@ func (s *Server) Stop() {
 	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 }
 
+// MailRoot is the folder with one <login>/Maildir per user.
+func (s *Server) MailRoot() string { return filepath.Join(s.Dir, "mail") }
+
 // Maildir is the user's Maildir (cur, new, tmp).
 func (s *Server) Maildir(user string) string {
 	return filepath.Join(s.Dir, "mail", user, "Maildir")
 }
 
-// Deliver puts msg into the user's Maildir as a new message (written to
-// tmp/, then renamed into new/, as Maildir wants).
+// Deliver puts msg into the user's Maildir as a new message.
 func (s *Server) Deliver(t testing.TB, user string, msg []byte) {
 	t.Helper()
-	if err := DeliverTo(s.Maildir(user), msg, s.seq.Add(1)); err != nil {
+	if err := maildir.Deliver(s.Maildir(user), msg); err != nil {
 		t.Fatalf("dovetest: deliver: %v", err)
 	}
-}
-
-// DeliverTo writes msg into a Maildir; seq makes the name unique within
-// this process.
-func DeliverTo(maildir string, msg []byte, seq int64) error {
-	host, _ := os.Hostname()
-	name := fmt.Sprintf("%d.M%dP%dQ%d.%s", time.Now().Unix(), time.Now().Nanosecond()/1000, os.Getpid(), seq, host)
-	tmp := filepath.Join(maildir, "tmp", name)
-	if err := os.WriteFile(tmp, msg, 0o600); err != nil {
-		return err
-	}
-	// The file belongs to whoever owns the Maildir (the mail user).
-	if st, err := os.Stat(maildir); err == nil {
-		if sys, ok := st.Sys().(*syscall.Stat_t); ok && int(sys.Uid) != os.Getuid() {
-			if err := os.Chown(tmp, int(sys.Uid), int(sys.Gid)); err != nil {
-				return err
-			}
-		}
-	}
-	return os.Rename(tmp, filepath.Join(maildir, "new", name))
 }
 
 // chownTree gives dir and everything under it to uid:gid (numeric
