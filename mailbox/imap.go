@@ -253,7 +253,7 @@ func (s *session) imapLogin(tag, mech, user, pass string) bool {
 		ev.Result = "ok"
 		s.finishAuth(ev)
 		ev.Result = "" // recorded; the deferred call must not repeat it
-		s.splice(up, ev.User)
+		s.loggedIn, s.user = up, ev.User // serve splices once the parser is gone
 		return true
 	case "NO":
 		up.close()

@@ -200,7 +200,7 @@ func (s *session) pop3Login(mech, user, pass string) bool {
 		ev.Result = "ok"
 		s.finishAuth(ev)
 		ev.Result = "" // recorded
-		s.splice(up, strings.ToLower(user))
+		s.loggedIn, s.user = up, strings.ToLower(user) // serve splices
 		return true
 	}
 	up.close()

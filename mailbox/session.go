@@ -29,6 +29,11 @@ type session struct {
 	ip       netip.Addr
 	br       *bufio.Reader // client reader before login
 	fails    int           // refused logins in this session
+	// loggedIn is the upstream of a successful login, which serve splices
+	// after the login code's frames (parser, buffers) are gone: a session
+	// lives for hours and should hold only what the copy needs.
+	loggedIn *upConn
+	user     string
 
 	mu       sync.Mutex
 	c        net.Conn // the client connection (TLS once negotiated)
@@ -69,6 +74,10 @@ func (s *session) serve() {
 		s.imap()
 	} else {
 		s.pop3()
+	}
+	if up := s.loggedIn; up != nil {
+		s.loggedIn = nil
+		s.splice(up, s.user)
 	}
 }
 
@@ -274,7 +283,8 @@ func (s *session) splice(up *upConn, user string) {
 	}
 	c.SetReadDeadline(time.Time{})
 	up.conn.SetDeadline(time.Time{})
-	s.br = nil
+	route, upAddr := up.route.Name, up.addr
+	s.br, up.br = nil, nil
 	sp := newSplice(c, up.conn, s.rt.Config.Mailbox.IdleTimeout.D(), &s.p.bufs)
 	s.mu.Lock()
 	s.sp = sp
@@ -301,8 +311,8 @@ func (s *session) splice(up *upConn, user string) {
 		User:       user,
 		ClientIP:   s.ip.String(),
 		TLSVersion: tlsName(c),
-		Route:      up.route.Name,
-		Upstream:   up.addr,
+		Route:      route,
+		Upstream:   upAddr,
 		Started:    start.UTC(),
 		DurationMS: end.Sub(start).Milliseconds(),
 		BytesIn:    in,

@@ -125,14 +125,21 @@ func (sp *splice) pipe(dst, src net.Conn, count *atomic.Int64, ownBuf int) error
 	if raw == nil {
 		own = make([]byte, ownBuf)
 	}
+	var bp *[]byte // the pooled buffer, kept while reads fill it
+	defer func() {
+		if bp != nil {
+			sp.bufs.Put(bp)
+		}
+	}()
 	for {
 		buf := own
-		var bp *[]byte
 		if raw != nil {
-			if err := waitReadable(raw); err != nil {
-				return err
+			if bp == nil {
+				if err := waitReadable(raw); err != nil {
+					return err
+				}
+				bp = sp.bufs.Get().(*[]byte)
 			}
-			bp = sp.bufs.Get().(*[]byte)
 			buf = *bp
 		}
 		n, rerr := src.Read(buf)
@@ -143,8 +150,12 @@ func (sp *splice) pipe(dst, src net.Conn, count *atomic.Int64, ownBuf int) error
 			_, werr = dst.Write(buf[:n])
 			count.Add(int64(n))
 		}
-		if bp != nil {
+		// A full buffer means a bulk transfer (a FETCH): read on with it
+		// and skip the readiness check; a short read means the burst is
+		// over and the buffer goes back before the next wait.
+		if bp != nil && n < len(buf) {
 			sp.bufs.Put(bp)
+			bp = nil
 		}
 		if werr != nil {
 			return werr

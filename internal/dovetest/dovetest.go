@@ -180,6 +180,7 @@ default_process_limit = %[1]d
 default_vsz_limit = 0
 mail_max_userip_connections = %[1]d
 service imap {
+  service_count = 0
   process_limit = 64
   client_limit = %[2]d
 }
