@@ -252,7 +252,7 @@ func (s *session) imapLogin(tag, mech, user, pass string) bool {
 	case "OK":
 		ev.Result = "ok"
 		s.finishAuth(ev)
-		ev.Result = "" // recorded; the deferred call must not repeat it
+		ev.Result = ""                   // recorded; the deferred call must not repeat it
 		s.loggedIn, s.user = up, ev.User // serve splices once the parser is gone
 		return true
 	case "NO":

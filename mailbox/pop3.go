@@ -199,7 +199,7 @@ func (s *session) pop3Login(mech, user, pass string) bool {
 	if strings.HasPrefix(reply, "+OK") {
 		ev.Result = "ok"
 		s.finishAuth(ev)
-		ev.Result = "" // recorded
+		ev.Result = ""                                 // recorded
 		s.loggedIn, s.user = up, strings.ToLower(user) // serve splices
 		return true
 	}
