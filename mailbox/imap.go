@@ -213,17 +213,27 @@ func (s *session) imapAuthenticate(cmd *imapCommand) bool {
 // to the client unchanged.
 func (s *session) imapLogin(tag, mech, user, pass string) bool {
 	ev := s.authEvent(mech, user, pass)
-	defer s.finishAuth(ev)
+	// Every path records the attempt (and tells the guard) before the
+	// client hears the answer, so a quick retry already meets the lockout.
+	reply := func(line string) bool {
+		s.finishAuth(ev)
+		if s.write(line) != nil {
+			return true
+		}
+		if ev.Result == "failed" || ev.Result == "no_route" {
+			return s.imapTooMany()
+		}
+		return false
+	}
 	route, ucfg := s.precheck(ev)
 	switch ev.Result {
 	case "no_tls":
-		return s.write(tag+" NO [PRIVACYREQUIRED] TLS is required before login\r\n") != nil
+		return reply(tag + " NO [PRIVACYREQUIRED] TLS is required before login\r\n")
 	case "locked":
-		return s.write(tag+" NO [UNAVAILABLE] Too many failed logins, try again later\r\n") != nil
+		return reply(tag + " NO [UNAVAILABLE] Too many failed logins, try again later\r\n")
 	case "no_route":
 		_, domain, _ := strings.Cut(ev.User, "@")
-		reply := fmt.Sprintf("%s NO [AUTHENTICATIONFAILED] This gateway does not serve logins of domain %q; log in with your full city address\r\n", tag, domain)
-		return s.write(reply) != nil || s.imapTooMany()
+		return reply(fmt.Sprintf("%s NO [AUTHENTICATIONFAILED] This gateway does not serve logins of domain %q; log in with your full city address\r\n", tag, domain))
 	}
 	ctx, cancel := dialCtx(route)
 	defer cancel()
@@ -231,7 +241,7 @@ func (s *session) imapLogin(tag, mech, user, pass string) bool {
 	if err != nil {
 		ev.Result = "tempfail"
 		s.p.log.Warn("IMAP upstream unavailable for login", "route", route.Name, "client", s.ip.String(), "err", err)
-		return s.write(tag+" NO [UNAVAILABLE] Mailbox server unavailable, try again later\r\n") != nil
+		return reply(tag + " NO [UNAVAILABLE] Mailbox server unavailable, try again later\r\n")
 	}
 	s.p.caps.put(audit.ServiceIMAP, route.Name, up.caps)
 	lines, status, err := up.imapLogin(tag, mech, user, pass)
@@ -239,42 +249,36 @@ func (s *session) imapLogin(tag, mech, user, pass string) bool {
 		up.close()
 		ev.Result = "tempfail"
 		s.p.log.Warn("IMAP upstream failed during login", "route", route.Name, "client", s.ip.String(), "err", err)
-		return s.write(tag+" NO [UNAVAILABLE] Mailbox server unavailable, try again later\r\n") != nil
-	}
-	if err := s.write(strings.Join(lines, "\r\n") + "\r\n"); err != nil {
-		up.close()
-		if status == "OK" {
-			ev.Result = "ok"
-		}
-		return true
+		return reply(tag + " NO [UNAVAILABLE] Mailbox server unavailable, try again later\r\n")
 	}
 	switch status {
 	case "OK":
 		ev.Result = "ok"
-		s.finishAuth(ev)
-		ev.Result = ""                   // recorded; the deferred call must not repeat it
-		s.loggedIn, s.user = up, ev.User // serve splices once the parser is gone
-		return true
 	case "NO":
-		up.close()
 		ev.Result = "failed"
 		if code := responseCode(lines[len(lines)-1]); code == "UNAVAILABLE" || code == "SERVERBUG" || code == "INUSE" {
 			ev.Result = "tempfail"
 		}
 	default:
-		up.close()
 		ev.Result = "tempfail"
 	}
-	if ev.Result == "failed" && s.fails+1 >= s.rt.Config.Mailbox.AuthFailuresPerSession {
-		s.write("* BYE Too many failed logins\r\n")
+	// The server's own lines, the tagged answer last.
+	done := reply(strings.Join(lines, "\r\n") + "\r\n")
+	if status == "OK" {
+		if done {
+			up.close()
+			return true
+		}
+		s.loggedIn, s.user = up, ev.User // serve splices once the parser is gone
 		return true
 	}
-	return false
+	up.close()
+	return done
 }
 
 // imapTooMany closes the session when it has used up its logins.
 func (s *session) imapTooMany() bool {
-	if s.fails+1 >= s.rt.Config.Mailbox.AuthFailuresPerSession {
+	if s.tooManyFailures() {
 		s.write("* BYE Too many failed logins\r\n")
 		return true
 	}

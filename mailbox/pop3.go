@@ -164,17 +164,23 @@ func (s *session) pop3Auth(arg string) bool {
 // (spliced, or too many failures).
 func (s *session) pop3Login(mech, user, pass string) bool {
 	ev := s.authEvent(mech, user, pass)
-	defer s.finishAuth(ev)
+	// As for IMAP: recorded (and the guard told) before the client hears it.
+	reply := func(line string) bool {
+		s.finishAuth(ev)
+		if s.write(line) != nil {
+			return true
+		}
+		return (ev.Result == "failed" || ev.Result == "no_route") && s.tooManyFailures()
+	}
 	route, ucfg := s.precheck(ev)
 	switch ev.Result {
 	case "no_tls":
-		return s.write("-ERR [AUTH] Plaintext authentication disallowed on non-secure connections\r\n") != nil
+		return reply("-ERR [AUTH] Plaintext authentication disallowed on non-secure connections\r\n")
 	case "locked":
-		return s.write("-ERR [SYS/TEMP] Too many failed logins, try again later\r\n") != nil
+		return reply("-ERR [SYS/TEMP] Too many failed logins, try again later\r\n")
 	case "no_route":
 		_, domain, _ := strings.Cut(ev.User, "@")
-		return s.write(fmt.Sprintf("-ERR [AUTH] This gateway does not serve logins of domain %q; log in with your full city address\r\n", domain)) != nil ||
-			s.fails+1 >= s.rt.Config.Mailbox.AuthFailuresPerSession
+		return reply(fmt.Sprintf("-ERR [AUTH] This gateway does not serve logins of domain %q; log in with your full city address\r\n", domain))
 	}
 	ctx, cancel := dialCtx(route)
 	defer cancel()
@@ -182,33 +188,32 @@ func (s *session) pop3Login(mech, user, pass string) bool {
 	if err != nil {
 		ev.Result = "tempfail"
 		s.p.log.Warn("POP3 upstream unavailable for login", "route", route.Name, "client", s.ip.String(), "err", err)
-		return s.write("-ERR [SYS/TEMP] Mailbox server unavailable, try again later\r\n") != nil
+		return reply("-ERR [SYS/TEMP] Mailbox server unavailable, try again later\r\n")
 	}
 	s.p.caps.put(audit.ServicePOP3, route.Name, up.caps)
-	reply, err := up.pop3Login(mech, user, pass)
+	answer, err := up.pop3Login(mech, user, pass)
 	if err != nil {
 		up.close()
 		ev.Result = "tempfail"
 		s.p.log.Warn("POP3 upstream failed during login", "route", route.Name, "client", s.ip.String(), "err", err)
-		return s.write("-ERR [SYS/TEMP] Mailbox server unavailable, try again later\r\n") != nil
+		return reply("-ERR [SYS/TEMP] Mailbox server unavailable, try again later\r\n")
 	}
-	if err := s.write(reply + "\r\n"); err != nil {
-		up.close()
-		return true
-	}
-	if strings.HasPrefix(reply, "+OK") {
+	ok := strings.HasPrefix(answer, "+OK")
+	switch code := responseCode(answer); {
+	case ok:
 		ev.Result = "ok"
-		s.finishAuth(ev)
-		ev.Result = ""                                 // recorded
+	case code == "SYS/TEMP" || code == "IN-USE" || code == "LOGIN-DELAY":
+		ev.Result = "tempfail"
+	default:
+		ev.Result = "failed"
+	}
+	done := reply(answer + "\r\n")
+	if ok && !done {
 		s.loggedIn, s.user = up, strings.ToLower(user) // serve splices
 		return true
 	}
 	up.close()
-	ev.Result = "failed"
-	if code := responseCode(reply); code == "SYS/TEMP" || code == "IN-USE" || code == "LOGIN-DELAY" {
-		ev.Result = "tempfail"
-	}
-	return ev.Result == "failed" && s.fails+1 >= s.rt.Config.Mailbox.AuthFailuresPerSession
+	return done || ok
 }
 
 // dialPOP3 connects to a route's POP3 server, reads its greeting, does

@@ -207,12 +207,8 @@ func (s *session) authEvent(mech, user, password string) *audit.AuthEvent {
 }
 
 // finishAuth keeps the record and updates the guard and counters.
-// An empty Result means the record was already kept (a login handed to
-// the splice is recorded before it, not when the session ends).
 func (s *session) finishAuth(ev *audit.AuthEvent) {
 	switch ev.Result {
-	case "":
-		return
 	case "ok":
 		s.p.guard.Succeed(s.ip, ev.User)
 	case "failed":
