@@ -73,14 +73,26 @@ audit:
 		t.Fatal(err)
 	}
 	d := startDaemon(t, path, plain, sub)
+	// The mailbox listeners open after the SMTP ones startDaemon waits for.
+	for _, a := range []string{imapAddr, pop3Addr} {
+		for i := 0; ; i++ {
+			c, err := net.Dial("tcp", a)
+			if err == nil {
+				c.Close()
+				break
+			}
+			if i > 250 {
+				t.Fatalf("mailbox listener %s did not open:\n%s", a, d.stderr.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	wrong, err := curlOut("-u", user+":wrong-"+pass, "imap://"+imapAddr+"/INBOX;UID=1")
+	if err == nil || !strings.Contains(wrong, "Login denied") && !strings.Contains(wrong, "(67)") {
+		t.Fatalf("wrong password: %v %s", err, wrong)
+	}
 
-	curl := func(args ...string) (string, error) {
-		out, err := exec.Command("curl", append([]string{"-sS", "--max-time", "20"}, args...)...).CombinedOutput()
-		return string(out), err
-	}
-	if out, err := curl("-u", user+":wrong-"+pass, "imap://"+imapAddr+"/INBOX;UID=1"); err == nil {
-		t.Fatalf("wrong password fetched: %s", out)
-	}
+	curl := curlOut
 	if out, err := curl("-u", user+":"+pass, "imap://"+imapAddr+"/INBOX;UID=1"); err != nil || !strings.Contains(out, "Noi dung") {
 		t.Fatalf("imap fetch: %v %s", err, out)
 	}
@@ -158,4 +170,9 @@ audit:
 	if leak != 0 || strings.Contains(logs+d.stderr.String(), pass) {
 		t.Fatal("the password appears in a row or a log line")
 	}
+}
+
+func curlOut(args ...string) (string, error) {
+	out, err := exec.Command("curl", append([]string{"-sS", "--max-time", "20"}, args...)...).CombinedOutput()
+	return string(out), err
 }
