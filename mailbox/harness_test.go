@@ -91,6 +91,12 @@ type env struct {
 func startEnv(t *testing.T, mutate func(*config.Config)) *env {
 	t.Helper()
 	dove := dovetest.Start(t, dovetest.Options{Users: map[string]string{userA: passA, userB: passB}})
+	return startEnvWith(t, dove, mutate)
+}
+
+// startEnvWith starts a proxy in front of an already running Dovecot.
+func startEnvWith(t *testing.T, dove *dovetest.Server, mutate func(*config.Config)) *env {
+	t.Helper()
 	yaml := fmt.Sprintf(`
 instance: test
 hostname: mailaudit.test

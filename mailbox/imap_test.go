@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"mailaudit/config"
+	"mailaudit/internal/dovetest"
 )
 
 func testMessage(subject string, size int) []byte {
@@ -250,6 +251,19 @@ func TestIMAPShutdownSaysBye(t *testing.T) {
 	}
 	pre := dialRaw(t, e.addrs.IMAP)
 	pre.line()
+	// A POP3 session with a deletion pending: shutdown closes it without
+	// QUIT, so the server never enters UPDATE and keeps the message.
+	e.dove.Deliver(t, userB, testMessage("keep me", 1024))
+	pop := dialRaw(t, e.addrs.POP3)
+	pop.line()
+	pop.send("USER " + userB + "\r\nPASS " + passB + "\r\nDELE 1\r\n")
+	pop.line()
+	if l := pop.line(); !strings.HasPrefix(l, "+OK") {
+		t.Fatalf("POP3 login: %q", l)
+	}
+	if l := pop.line(); !strings.HasPrefix(l, "+OK") {
+		t.Fatalf("DELE: %q", l)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := e.proxy.Shutdown(ctx); err != nil {
@@ -261,9 +275,22 @@ func TestIMAPShutdownSaysBye(t *testing.T) {
 	if l := pre.line(); !strings.HasPrefix(l, "* BYE") {
 		t.Fatalf("session before login got %q", l)
 	}
-	waitFor(t, "session record", func() bool { return len(e.sink.sessionList()) == 1 })
-	if r := e.sink.sessionList()[0].Reason; r != "shutdown" {
-		t.Errorf("reason %q", r)
+	if l, err := pop.br.ReadString('\n'); err == nil {
+		t.Fatalf("POP3 session after shutdown: %q", l)
+	}
+	d := dialRaw(t, mustTCP(e.dove.POP3Addr))
+	d.line()
+	d.send("USER " + userB + "\r\nPASS " + passB + "\r\nSTAT\r\n")
+	d.line()
+	d.line()
+	if l := d.line(); !strings.HasPrefix(l, "+OK 1 ") {
+		t.Fatalf("after shutdown the mailbox has %q, want the message kept", l)
+	}
+	waitFor(t, "session records", func() bool { return len(e.sink.sessionList()) == 2 })
+	for _, s := range e.sink.sessionList() {
+		if s.Reason != "shutdown" {
+			t.Errorf("%s session reason %q", s.Service, s.Reason)
+		}
 	}
 }
 
@@ -278,3 +305,27 @@ func mustTCP(addr string) net.Addr {
 func portOf(a net.Addr) string { return strconv.Itoa(a.(*net.TCPAddr).Port) }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+// The proxy reaches servers over implicit TLS and STARTTLS/STLS too.
+func TestUpstreamTLSModes(t *testing.T) {
+	dove := dovetest.Start(t, dovetest.Options{Users: map[string]string{userA: passA}, TLS: true})
+	dove.Deliver(t, userA, testMessage("over TLS", 4096))
+	for _, mode := range []string{"implicit", "starttls"} {
+		t.Run(mode, func(t *testing.T) {
+			e := startEnvWith(t, dove, func(c *config.Config) {
+				r := &c.Routes[0]
+				r.IMAP = &config.MailboxUpstream{Addr: dove.IMAPAddr, TLSMode: mode, InsecureSkipVerify: true}
+				r.POP3 = &config.MailboxUpstream{Addr: dove.POP3Addr, TLSMode: mode, InsecureSkipVerify: true}
+				if mode == "implicit" {
+					r.IMAP.Addr, r.POP3.Addr = dove.IMAPSAddr, dove.POP3SAddr
+				}
+			})
+			cred := userA + ":" + passA
+			imap := run(t, "curl", "-sS", "--max-time", "20", "-u", cred, "imap://"+e.addrs.IMAP.String()+"/INBOX;UID=1")
+			pop := run(t, "curl", "-sS", "--max-time", "20", "-u", cred, "pop3://"+e.addrs.POP3.String()+"/1")
+			if !bytes.Contains(imap, []byte("over TLS")) || !bytes.Contains(pop, []byte("over TLS")) {
+				t.Fatalf("imap %d bytes, pop3 %d bytes", len(imap), len(pop))
+			}
+		})
+	}
+}

@@ -14,7 +14,14 @@
 package dovetest
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -42,14 +49,19 @@ type Options struct {
 	IMAPPort, POP3Port int
 	// Dir is the folder to use (default t.TempDir()); a demo keeps it.
 	Dir string
+	// TLS turns on STARTTLS/STLS and the imaps/pop3s listeners, with a
+	// self-signed certificate for localhost.
+	TLS bool
 }
 
 // Server is one private Dovecot.
 type Server struct {
-	Dir      string
-	IMAPAddr string
-	POP3Addr string
-	cmd      *exec.Cmd
+	Dir       string
+	IMAPAddr  string
+	POP3Addr  string
+	IMAPSAddr string // with Options.TLS
+	POP3SAddr string // with Options.TLS
+	cmd       *exec.Cmd
 }
 
 // Binary finds the dovecot binary, or returns an error saying how to get it.
@@ -172,6 +184,18 @@ func Configure(dir string, o Options) (*Server, error) {
 	if err := chownTree(filepath.Join(dir, "mail"), mailUID, mailGID); err != nil {
 		return nil, err
 	}
+	ssl, imaps, pop3s := "ssl = no", 0, 0
+	if o.TLS {
+		ports, err := freePorts(2)
+		if err != nil {
+			return nil, err
+		}
+		imaps, pop3s = ports[0], ports[1]
+		if err := writeCert(dir); err != nil {
+			return nil, err
+		}
+		ssl = fmt.Sprintf("ssl = yes\nssl_cert = <%[1]s/cert.pem\nssl_key = <%[1]s/key.pem", dir)
+	}
 	limits := ""
 	if o.MaxSessions > 0 {
 		n := o.MaxSessions + 100
@@ -201,7 +225,7 @@ instance_name = dovetest-%[6]d
 log_path = %[1]s/dovecot.log
 protocols = imap pop3
 listen = 127.0.0.1
-ssl = no
+%[11]s
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # Loopback is trusted: no growing auth-failure penalty between tests that
@@ -231,7 +255,8 @@ service imap-login {
     port = %[4]d
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = %[12]d
   }
 }
 service pop3-login {
@@ -241,7 +266,8 @@ service pop3-login {
     port = %[5]d
   }
   inet_listener pop3s {
-    port = 0
+    address = 127.0.0.1
+    port = %[13]d
   }
 }
 service auth {
@@ -249,15 +275,20 @@ service auth {
     mode = 0600
   }
 }
-%[9]s`, dir, u.Username, mailUID, o.IMAPPort, o.POP3Port, os.Getpid(), groupName(u), mailGID, limits, loginUser)
+%[9]s`, dir, u.Username, mailUID, o.IMAPPort, o.POP3Port, os.Getpid(), groupName(u), mailGID, limits, loginUser, ssl, imaps, pop3s)
 	if err := os.WriteFile(filepath.Join(dir, "dovecot.conf"), []byte(conf), 0o600); err != nil {
 		return nil, err
 	}
-	return &Server{
+	s := &Server{
 		Dir:      dir,
 		IMAPAddr: "127.0.0.1:" + strconv.Itoa(o.IMAPPort),
 		POP3Addr: "127.0.0.1:" + strconv.Itoa(o.POP3Port),
-	}, nil
+	}
+	if o.TLS {
+		s.IMAPSAddr = "127.0.0.1:" + strconv.Itoa(imaps)
+		s.POP3SAddr = "127.0.0.1:" + strconv.Itoa(pop3s)
+	}
+	return s, nil
 }
 
 func groupName(u *user.User) string {
@@ -380,4 +411,35 @@ func freePorts(n int) ([]int, error) {
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
+}
+
+// writeCert writes a throw-away self-signed certificate for localhost
+// (cert.pem, key.pem) into dir.
+func writeCert(dir string) error {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(time.Now().UnixNano()),
+		Subject:      pkix.Name{CommonName: "localhost", Organization: []string{"dovetest"}},
+		DNSNames:     []string{"localhost"},
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(24 * time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return err
+	}
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cert.pem"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
 }
