@@ -143,6 +143,25 @@ func TestIMAPLiteralsAuthenticateAndPipelining(t *testing.T) {
 	}
 	q.send("y LOGOUT\r\n")
 	q.until("y OK")
+
+	// AUTHENTICATE PLAIN without an initial response: the "+" prompt,
+	// a cancel ("*"), then the real exchange.
+	r := dialRaw(t, e.addrs.IMAP)
+	r.line()
+	r.send("p AUTHENTICATE PLAIN\r\n")
+	if l := r.line(); l != "+ " {
+		t.Fatalf("PLAIN prompt %q", l)
+	}
+	r.send("*\r\n")
+	if l := r.line(); !strings.HasPrefix(l, "p BAD") {
+		t.Fatalf("cancel: %q", l)
+	}
+	r.send("q AUTHENTICATE PLAIN\r\n")
+	r.line()
+	r.send(encodePlain(userA, passA) + "\r\n")
+	if l := r.until("q "); !strings.HasPrefix(l[len(l)-1], "q OK [CAPABILITY") {
+		t.Fatalf("AUTHENTICATE PLAIN: %q", l)
+	}
 	waitFor(t, "2 session records", func() bool { return len(e.sink.sessionList()) >= 1 })
 }
 

@@ -35,6 +35,8 @@ type splice struct {
 	in, out  atomic.Int64 // client to upstream, upstream to client
 	last     atomic.Int64 // unix nanoseconds of the last byte moved
 	draining atomic.Bool
+	ended    atomic.Bool
+	timer    *time.Timer // idle timer, re-armed by checkIdle
 	bye      atomic.Pointer[[]byte]
 	reason   atomic.Value // string: why the session ended (first one wins)
 }
@@ -53,8 +55,15 @@ func (sp *splice) setReason(r string) { sp.reason.CompareAndSwap(nil, r) }
 // ends it; it returns why the session ended. Both connections are closed
 // when it returns.
 func (sp *splice) run() string {
-	timer := time.AfterFunc(sp.idle, sp.checkIdle)
-	defer timer.Stop()
+	// One timer per session, re-armed for the time left: a timer per
+	// check would keep an ended session (and its TLS buffers) alive until
+	// it fired, up to idle_timeout later.
+	sp.timer = time.AfterFunc(time.Hour, sp.checkIdle)
+	sp.timer.Reset(sp.idle)
+	defer func() {
+		sp.ended.Store(true)
+		sp.timer.Stop()
+	}()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -104,9 +113,12 @@ func closeReason(err error, side string) string {
 }
 
 func (sp *splice) checkIdle() {
+	if sp.ended.Load() {
+		return
+	}
 	last := time.Unix(0, sp.last.Load())
 	if left := sp.idle - time.Since(last); left > 0 {
-		time.AfterFunc(left, sp.checkIdle)
+		sp.timer.Reset(left)
 		return
 	}
 	sp.setReason("idle")
