@@ -42,6 +42,12 @@ type MailboxUpstream struct {
 	TLSMode            string `yaml:"tls"`
 	TLSServerName      string `yaml:"tls_server_name"`
 	InsecureSkipVerify bool   `yaml:"insecure_skip_verify"`
+	// ForwardClientIP tells the server the client's address before the
+	// login (IMAP ID "x-originating-ip", POP3 XCLIENT ADDR, when the
+	// server offers them), so its logs and its own per-address failure
+	// penalties see the client, not the gateway. The server must trust
+	// the gateway for it (Dovecot: login_trusted_networks).
+	ForwardClientIP bool `yaml:"forward_client_ip"`
 }
 
 // MinMailboxIdle is RFC 9051's floor for an inactivity timer.

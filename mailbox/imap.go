@@ -244,6 +244,15 @@ func (s *session) imapLogin(tag, mech, user, pass string) bool {
 		return reply(tag + " NO [UNAVAILABLE] Mailbox server unavailable, try again later\r\n")
 	}
 	s.p.caps.put(audit.ServiceIMAP, route.Name, up.caps)
+	if ucfg.ForwardClientIP && hasCap(up.caps, "ID") {
+		// The answer does not matter: a server that ignores the fields
+		// (or refuses them from an untrusted peer) still takes the login.
+		if _, _, err := up.imapSimple("M3", fmt.Sprintf(`ID ("x-originating-ip" "%s")`, s.ip.String())); err != nil {
+			up.close()
+			ev.Result = "tempfail"
+			return reply(tag + " NO [UNAVAILABLE] Mailbox server unavailable, try again later\r\n")
+		}
+	}
 	lines, status, err := up.imapLogin(tag, mech, user, pass)
 	if err != nil {
 		up.close()

@@ -1,7 +1,10 @@
 package mailbox
 
 import (
+	"bufio"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -118,5 +121,49 @@ func TestSpliceIdleAndCounts(t *testing.T) {
 	}
 	if sp.in.Load() != 8 || sp.out.Load() != 5*17 {
 		t.Errorf("counted in %d out %d", sp.in.Load(), sp.out.Load())
+	}
+}
+
+// With forward_client_ip the server logs the client's address, not the
+// proxy's: the client dials from 127.0.0.2, the proxy from 127.0.0.1.
+func TestForwardClientIP(t *testing.T) {
+	e := startEnv(t, func(c *config.Config) {
+		c.Routes[0].IMAP.ForwardClientIP = true
+		c.Routes[0].POP3.ForwardClientIP = true
+	})
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}, Timeout: 5 * time.Second}
+	for _, tc := range []struct {
+		addr  net.Addr
+		login string
+		ok    string
+	}{
+		{e.addrs.IMAP, "a LOGIN " + userA + " " + passA + "\r\n", "a OK"},
+		{e.addrs.POP3, "USER " + userB + "\r\nPASS " + passB + "\r\n", "+OK Logged in"},
+	} {
+		c, err := d.Dial("tcp", tc.addr.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &rawClient{t: t, c: c, br: bufio.NewReader(c)}
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		r.line()
+		r.send(tc.login)
+		r.until(tc.ok)
+		c.Close()
+	}
+	waitFor(t, "Dovecot to log both logins from 127.0.0.2", func() bool {
+		log, _ := os.ReadFile(filepath.Join(e.dove.Dir, "dovecot.log"))
+		n := 0
+		for _, l := range strings.Split(string(log), "\n") {
+			if strings.Contains(l, "Login: user=<") && strings.Contains(l, "rip=127.0.0.2") {
+				n++
+			}
+		}
+		return n == 2
+	})
+	for _, a := range e.sink.authList() {
+		if a.ClientIP != "127.0.0.2" {
+			t.Errorf("audit client_ip %q", a.ClientIP)
+		}
 	}
 }

@@ -191,6 +191,19 @@ func (s *session) pop3Login(mech, user, pass string) bool {
 		return reply("-ERR [SYS/TEMP] Mailbox server unavailable, try again later\r\n")
 	}
 	s.p.caps.put(audit.ServicePOP3, route.Name, up.caps)
+	if ucfg.ForwardClientIP && (up.xclient || hasCap(up.caps, "XCLIENT")) {
+		// Dovecot offers XCLIENT to trusted peers only; its answer does
+		// not decide the login.
+		err := up.send("XCLIENT ADDR=" + s.ip.String() + "\r\n")
+		if err == nil {
+			_, err = up.line()
+		}
+		if err != nil {
+			up.close()
+			ev.Result = "tempfail"
+			return reply("-ERR [SYS/TEMP] Mailbox server unavailable, try again later\r\n")
+		}
+	}
 	answer, err := up.pop3Login(mech, user, pass)
 	if err != nil {
 		up.close()
@@ -232,6 +245,7 @@ func dialPOP3(ctx context.Context, r *config.Route, u *config.MailboxUpstream) (
 	if !strings.HasPrefix(greet, "+OK") {
 		return fail(fmt.Errorf("upstream %s greeted %q", u.Addr, greet))
 	}
+	up.xclient = strings.Contains(strings.ToUpper(greet), "[XCLIENT]")
 	if u.TLSMode == "starttls" {
 		if err := up.send("STLS\r\n"); err != nil {
 			return fail(err)

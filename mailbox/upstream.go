@@ -21,6 +21,9 @@ type upConn struct {
 	addr  string
 	route *config.Route
 	caps  []string // IMAP capabilities, or POP3 CAPA lines, after any STARTTLS
+	// xclient: the POP3 server said "[XCLIENT]" in its greeting (Dovecot,
+	// to a trusted peer); kept apart from caps, which clients see.
+	xclient bool
 	// timeout bounds each exchange during login (the route's command timeout).
 	timeout time.Duration
 }
