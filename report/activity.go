@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -48,6 +49,15 @@ GROUP BY staff_id, division`, func(r driver.Rows) error {
 		return err
 	}
 	if s.roster != nil {
+		var has uint64
+		err = s.query(ctx, "schema check", `SELECT count() FROM system.columns WHERE database = `+quote(s.schema.Database)+
+			` AND table = 'auth_events' AND name = 'service'`, func(r driver.Rows) error { return r.Scan(&has) })
+		if err != nil {
+			return err
+		}
+		if has == 0 {
+			return fmt.Errorf("report: the audit schema in %q predates mailbox logins (no auth_events.service): run mailaudit migrate", s.schema.Database)
+		}
 		err = s.query(ctx, "mailbox days", `SELECT lower(user) AS u, groupUniqArray(date)
 FROM `+s.table("auth_events")+`
 WHERE `+dateRange(p)+` AND service IN ('imap', 'pop3') AND result = 'ok'

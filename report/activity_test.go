@@ -137,4 +137,14 @@ func TestUsageCountsMailboxDays(t *testing.T) {
 	if !strings.Contains(buf.String(), "Mailbox login days") {
 		t.Errorf("usage CSV has no mailbox column:\n%s", buf.String())
 	}
+
+	// A database from before the mailbox migration: a clear error, not
+	// ClickHouse's "unknown identifier".
+	old := audit.Schema{Database: "v4"}
+	if _, _, err := audit.MigrateTo(ctx, conn, old, 4, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := report.NewSource(conn, old, eng.Roster()).Usage(ctx, p); err == nil || !strings.Contains(err.Error(), "run mailaudit migrate") {
+		t.Errorf("usage on a version-4 schema: %v", err)
+	}
 }
