@@ -181,13 +181,6 @@ func (s *session) startTLS() error {
 	return nil
 }
 
-func (s *session) tlsVersion() string {
-	if tc, ok := s.conn().(*tls.Conn); ok {
-		return tls.VersionName(tc.ConnectionState().Version)
-	}
-	return ""
-}
-
 // authEvent starts the audit record of one login attempt. The password is
 // looked at once for the weak-password verdict and never kept.
 func (s *session) authEvent(mech, user, password string) *audit.AuthEvent {
