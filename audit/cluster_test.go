@@ -29,6 +29,7 @@ func TestClusterTwoShards(t *testing.T) {
 
 	for i, s := range srvs {
 		if got := tables(t, s, "mailaudit"); got != "auth_events\tDistributed\nauth_events_local\tReplacingMergeTree\n"+
+			"mailbox_sessions\tDistributed\nmailbox_sessions_local\tReplacingMergeTree\n"+
 			"messages\tDistributed\nmessages_daily\tDistributed\nmessages_daily_local\tSummingMergeTree\n"+
 			"messages_daily_mv\tMaterializedView\nmessages_local\tReplacingMergeTree\nschema_migrations\tReplacingMergeTree" {
 			t.Fatalf("node %d tables:\n%s", i, got)

@@ -19,6 +19,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"mailaudit/audit"
 	"mailaudit/internal/chtest"
 	"mailaudit/sink"
 )
@@ -256,10 +257,11 @@ func sendMany(addr, prefix string, n, sessions int, stopAfter func(i int) bool) 
 // waitCount polls until the query returns want or the bound is reached.
 func waitCount(t *testing.T, ch *chtest.Server, query string, want uint64) uint64 {
 	t.Helper()
-	// The writer creates the schema when ClickHouse appears; until then the
-	// query itself would fail.
+	// The writer creates the schema when ClickHouse appears; until every
+	// migration is in, the query itself may fail (a column of a later one).
 	for i := 0; i < 600; i++ {
-		if ch.QueryUint64(t, "SELECT count() FROM system.tables WHERE database = 'mailaudit' AND name IN ('messages', 'auth_events')") == 2 {
+		if ch.QueryUint64(t, "SELECT count() FROM system.tables WHERE database = 'mailaudit' AND name = 'schema_migrations'") == 1 &&
+			ch.QueryUint64(t, "SELECT toUInt64(max(version)) FROM mailaudit.schema_migrations") >= uint64(audit.LatestVersion()) {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

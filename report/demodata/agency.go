@@ -373,6 +373,26 @@ func (a *Agency) Auths() []Auth {
 		for d := p.firstLogin; d.Before(end) && p.activeOn(d); d = d.AddDate(0, 0, 5+r.IntN(5)) {
 			out = append(out, Auth{Time: time.Date(d.Year(), d.Month(), d.Day(), 8, r.IntN(60), 0, 0, ict), User: p.City, Result: "ok"})
 		}
+		out = append(out, a.mailboxLogins(r, p, end, ict)...)
+	}
+	return out
+}
+
+// mailboxLogins are a person's IMAP logins through the gateway: most
+// people read mail on most workdays; the first of the low users reads
+// every workday though she sends little (the case the notice must not
+// mark down), the other low users never read through the gateway.
+func (a *Agency) mailboxLogins(r *rand.Rand, p Person, end time.Time, ict *time.Location) []Auth {
+	reader := p.ID == a.Staff[7].ID
+	if p.low && !reader {
+		return nil
+	}
+	var out []Auth
+	for d := p.firstLogin; d.Before(end); d = d.AddDate(0, 0, 1) {
+		if !p.activeOn(d) || d.Weekday() == time.Saturday || d.Weekday() == time.Sunday || (!reader && r.IntN(5) == 0) {
+			continue
+		}
+		out = append(out, Auth{Time: time.Date(d.Year(), d.Month(), d.Day(), 7, 30+r.IntN(30), 0, 0, ict), User: p.City, Result: "ok", Service: audit.ServiceIMAP})
 	}
 	return out
 }

@@ -51,6 +51,7 @@ type Auth struct {
 	Date    time.Time
 	User    string
 	Result  string // ok | failed | tempfail
+	Service string // smtp (default) | imap | pop3
 }
 
 var messageCols = []string{
@@ -148,7 +149,7 @@ func InsertAuth(ctx context.Context, conn driver.Conn, schema audit.Schema, rows
 		return nil
 	}
 	b, err := conn.PrepareBatch(ctx, "INSERT INTO "+schema.Table("auth_events")+
-		" (event_id, ts, date, instance, user, client_ip, mechanism, result, upstream_code, weak_password)")
+		" (event_id, ts, date, instance, user, client_ip, mechanism, result, upstream_code, weak_password, service)")
 	if err != nil {
 		return fmt.Errorf("demodata: prepare auth_events: %w", err)
 	}
@@ -166,7 +167,14 @@ func InsertAuth(ctx context.Context, conn driver.Conn, schema audit.Schema, rows
 		if r.Result != "ok" {
 			code = 535
 		}
-		if err := b.Append(id, r.Time.UTC(), d, "demo", r.User, "10.0.0.10", "PLAIN", r.Result, code, uint8(0)); err != nil {
+		service, mech := r.Service, "PLAIN"
+		switch service {
+		case "":
+			service = audit.ServiceSMTP
+		case audit.ServiceIMAP, audit.ServicePOP3:
+			code = 0 // no numeric reply in those protocols
+		}
+		if err := b.Append(id, r.Time.UTC(), d, "demo", r.User, "10.0.0.10", mech, r.Result, code, uint8(0), service); err != nil {
 			return fmt.Errorf("demodata: auth row: %w", err)
 		}
 	}
