@@ -575,8 +575,11 @@ func (s *spool) rotate() error {
 	if err := s.newSegment(active.seq + 1); err != nil {
 		return err
 	}
-	// The new segment's header is durable: readers may move on to it.
+	// The new segment's header is durable: readers may move on to it
+	// (and close the old one, which trimming may delete).
 	s.durable = spos{active.seq + 1, segHeaderSize}
+	close(s.durableCh)
+	s.durableCh = make(chan struct{})
 	s.trimLocked()
 	return nil
 }
