@@ -1135,3 +1135,10 @@ func (r *spoolReader) bytes(off int64, n int, limit int64) ([]byte, error) {
 	}
 	return r.buf[:n], nil
 }
+
+// usedBytes is the spool's one space figure (see the notes at the top).
+func (s *spool) usedBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total + s.reserved
+}
