@@ -21,12 +21,13 @@ import (
 
 // Writer records audit events durably and ships them to ClickHouse.
 //
-// Record and RecordAuth return once the event is fsynced in the local spool;
-// a single shipper goroutine reads the spool back, batches rows, inserts them
-// and then trims the spool. ClickHouse being slow or down therefore never
-// blocks Record and never loses a recorded event; only a full spool makes
-// Record fail (ErrSpoolFull). See README-section.md for the idempotence
-// design that keeps replays from duplicating rows.
+// Begin, Record and RecordAuth return once the record is fsynced in the
+// local spool; a single shipper goroutine reads the spool back, pairs
+// intents with outcomes, batches rows, inserts them and then trims the
+// spool. ClickHouse being slow or down therefore never blocks Record and
+// never loses a recorded event; only a full spool or disk makes them fail
+// (ErrSpoolFull, ErrDiskFull). See the README's audit section for the
+// idempotence design that keeps replays from duplicating rows.
 type Writer struct {
 	cfg    Config
 	schema Schema
