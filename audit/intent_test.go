@@ -90,6 +90,14 @@ func TestAdmissionReservesOutcome(t *testing.T) {
 	if !errors.Is(err, ErrSpoolFull) {
 		t.Fatalf("after %d admissions: %v", len(begun), err)
 	}
+	// The headroom scales with the cap: admission stops near 15/16 of it,
+	// after the 80% alarm, not at half of a small spool.
+	if used, limit := w.sp.usedBytes(), cfg.Spool.MaxBytes-headroomFor(cfg.Spool.MaxBytes); used < limit-8<<10 || used > limit {
+		t.Errorf("admission stopped at %d bytes used, want just under %d", used, limit)
+	}
+	if v := metricValue(t, reg, "mailaudit_audit_spool_alarm"); v != 1 {
+		t.Errorf("80%% alarm not raised before admission stopped")
+	}
 	for _, ev := range begun {
 		ev.Action = ActionRelayed
 		ev.UpstreamText = "2.0.0 Ok: queued as ABCDEF0123"
