@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -566,12 +567,13 @@ func TestSpoolLockSurvivesDeletedFiles(t *testing.T) {
 			os.Remove(filepath.Join(spool, e.Name()))
 		}
 	}
-	cfg2, plain2, sub2 := writeConfig(t, daemonOpts{upstream: up.Addr(), chAddr: ch.Addr(), spool: spool})
-	out, err := exec.Command(binPath, "serve", "--config", cfg2).CombinedOutput()
-	_ = plain2
-	_ = sub2
-	if err == nil || !strings.Contains(string(out), "in use by another process") {
-		t.Fatalf("second relay on the same spool: err=%v\n%s", err, out)
+	cfg2, _, _ := writeConfig(t, daemonOpts{upstream: up.Addr(), chAddr: ch.Addr(), spool: spool})
+	// A second relay that got in would serve until killed: bound the wait.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, binPath, "serve", "--config", cfg2).CombinedOutput()
+	if ctx.Err() != nil || err == nil || !strings.Contains(string(out), "in use by another process") {
+		t.Fatalf("second relay on the same spool: err=%v (still running after 20 s: %v)\n%s", err, ctx.Err() != nil, out)
 	}
 	waitRows(t, ch, up, "lock-", 60*time.Second)
 	d.stop(syscall.SIGTERM)
