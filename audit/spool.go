@@ -254,6 +254,11 @@ func openSpool(opt spoolOptions) (*spool, error) {
 	}
 	s.trimLocked()
 	s.refreshDisk()
+	var st syscall.Statfs_t
+	if syscall.Statfs(opt.dir, &st) == nil && int64(st.Blocks)*int64(st.Bsize) < opt.maxBytes {
+		opt.log.Warn("audit spool cap is larger than its file system; the free-space check, not the cap, will defer mail",
+			"max_bytes", opt.maxBytes, "filesystem_bytes", int64(st.Blocks)*int64(st.Bsize), "dir", opt.dir)
+	}
 	s.countDamaged()
 	s.updateGauges()
 	go s.flusher()
