@@ -425,6 +425,11 @@ func (s *spool) appendWith(ctx context.Context, payload []byte, a admit) error {
 		}
 		return g.err
 	case <-ctx.Done():
+		if a.reserve > 0 {
+			// The caller takes this as a refusal and will not use the
+			// room it asked for: give it back once the group is done.
+			go func() { <-g.done; s.unreserve(a.reserve) }()
+		}
 		return fmt.Errorf("spool: waiting for fsync: %w", ctx.Err())
 	}
 }
