@@ -32,7 +32,7 @@ const (
 	kindIntent = 3 // an Event written before the final dot: see Writer.Begin
 
 	eventVersion = 1
-	authVersion  = 1
+	authVersion  = 2 // 2 added attempts
 )
 
 var errShort = errors.New("truncated payload")
@@ -132,6 +132,7 @@ func appendAuth(b []byte, ev *AuthEvent, day uint32) []byte {
 	e.str(ev.Result)
 	e.varint(int64(ev.UpstreamCode))
 	e.bool1(ev.WeakPassword)
+	e.uvarint(uint64(max(ev.Attempts, 1)))
 	return e.b
 }
 
@@ -313,7 +314,7 @@ func decodeRecord(p []byte) (record, error) {
 		ev.Division = d.str()
 		ev.Errors = d.strs()
 		r.ev = ev
-	case kind == kindAuth && version == 1:
+	case kind == kindAuth && (version == 1 || version == 2):
 		ev := &AuthEvent{}
 		ev.EventID = d.uuid()
 		ev.Time = d.time()
@@ -324,6 +325,10 @@ func decodeRecord(p []byte) (record, error) {
 		ev.Result = d.str()
 		ev.UpstreamCode = int(d.varint())
 		ev.WeakPassword = d.bool1()
+		ev.Attempts = 1
+		if version >= 2 {
+			ev.Attempts = int(d.uvarint())
+		}
 		r.auth = ev
 	default:
 		if d.err != nil {

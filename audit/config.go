@@ -53,6 +53,8 @@ type ClickHouseConfig struct {
 	OnCluster bool `yaml:"on_cluster"`
 	// Compression on the wire: "lz4" (default), "zstd" or "none".
 	Compression string `yaml:"compression"`
+	// TLS encrypts the connection (see ClickHouseTLS).
+	TLS ClickHouseTLS `yaml:"tls"`
 }
 
 // SpoolConfig places and bounds the local write-ahead spool.
@@ -206,6 +208,9 @@ func (c Config) Validate() error {
 	case "lz4", "zstd", "none":
 	default:
 		bad("clickhouse.compression", "must be lz4, zstd or none, got %q", c.ClickHouse.Compression)
+	}
+	if err := c.ClickHouse.TLS.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if strings.TrimSpace(c.Spool.Dir) == "" {
 		bad("spool.dir", "must be set")

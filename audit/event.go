@@ -80,9 +80,13 @@ type AuthEvent struct {
 	User         string
 	ClientIP     string
 	Mechanism    string // PLAIN | LOGIN
-	Result       string // ok | failed | tempfail
+	Result       string // ok | failed | tempfail | no_route | locked | refused
 	UpstreamCode int
 	WeakPassword bool // the password broke the notice's rule (>=8, upper, lower, special)
+	// Attempts is how many attempts the row stands for: 1, or for a
+	// "locked" row the refusals of a locked address since its last row
+	// (the relay writes at most one such row per address per minute).
+	Attempts int
 }
 
 // Domains lists the distinct lower-case domains of addresses, in order of

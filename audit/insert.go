@@ -25,7 +25,7 @@ var messageColumns = []string{
 }
 
 var authColumns = []string{
-	"event_id", "ts", "date", "instance", "user", "client_ip", "mechanism", "result", "upstream_code", "weak_password",
+	"event_id", "ts", "date", "instance", "user", "client_ip", "mechanism", "result", "upstream_code", "weak_password", "attempts",
 }
 
 // existsChunk bounds one existence query: 1000 quoted UUIDs are ~40 KB,
@@ -285,7 +285,8 @@ func (w *Writer) insertAuth(ctx context.Context, conn driver.Conn, b *batch, evs
 			weak = 1
 		}
 		if err := bt.Append(e.EventID, clampTime(e.Time), dayTime(days[i]), e.Instance, e.User, e.ClientIP,
-			e.Mechanism, e.Result, uint16(min(max(e.UpstreamCode, 0), math.MaxUint16)), weak); err != nil {
+			e.Mechanism, e.Result, uint16(min(max(e.UpstreamCode, 0), math.MaxUint16)), weak,
+			uint32(min(max(e.Attempts, 1), math.MaxUint32))); err != nil {
 			return fmt.Errorf("insert auth_events: row: %w: %w", errRowContent, err)
 		}
 	}

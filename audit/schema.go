@@ -169,6 +169,12 @@ FROM ${messages}`},
 			{Backfill: &Backfill{Table: "messages_daily", Source: "messages",
 				SQL: "INSERT INTO ${messages_daily} SELECT date, " + dailySelect + " FROM ${messages} FINAL"}},
 		}},
+		// A "locked" row stands for the refusals of a locked address in
+		// up to a minute; every other row for one attempt. Rows from
+		// before have 0 here: read as 1.
+		{5, "auth_events attempts", []Step{
+			{AddColumn: &AddColumn{"auth_events", "attempts", "UInt32", "weak_password"}},
+		}},
 	}
 }
 

@@ -71,7 +71,7 @@ func TestCodecRoundTrip(t *testing.T) {
 		}
 	}
 	a := &AuthEvent{EventID: newEventID(), Time: time.Unix(1700000000, 5).UTC(), Instance: "r1", User: "u",
-		ClientIP: "::1", Mechanism: "LOGIN", Result: "failed", UpstreamCode: 535, WeakPassword: true}
+		ClientIP: "::1", Mechanism: "LOGIN", Result: "locked", UpstreamCode: 454, WeakPassword: true, Attempts: 37}
 	r, err := decodeRecord(appendAuth(nil, a, 1))
 	if err != nil || !reflect.DeepEqual(r.auth, a) {
 		t.Fatalf("auth round trip: %v %+v", err, r.auth)

@@ -193,6 +193,10 @@ func (w *Writer) Begin(ctx context.Context, ev *Event) error {
 		return errors.New("audit: Begin(nil)")
 	}
 	w.stamp(&ev.EventID, &ev.Time, &ev.Instance)
+	if ev.RcptDomain == nil && len(ev.RcptTo) > 0 {
+		// The relay fills it with the outcome; an interrupted row needs it too.
+		ev.RcptDomain = Domains(ev.RcptTo)
+	}
 	var reserve int64
 	err := w.append(ctx, "intent", ev.EventID, admit{}, func(b []byte) []byte {
 		b = appendEventKind(b, kindIntent, ev, dayOf(ev.Time, w.loc))
@@ -802,8 +806,13 @@ func OpenClickHouse(cfg Config, addrs ...string) (driver.Conn, error) {
 	case "none":
 		comp.Method = clickhouse.CompressionNone
 	}
+	tlsConf, err := cfg.ClickHouse.TLS.Config()
+	if err != nil {
+		return nil, err
+	}
 	conn, err := clickhouse.Open(&clickhouse.Options{
 		Addr:             addrs,
+		TLS:              tlsConf,
 		Auth:             clickhouse.Auth{Username: cfg.ClickHouse.User, Password: cfg.ClickHouse.Password},
 		DialTimeout:      cfg.ClickHouse.Timeout,
 		ReadTimeout:      6 * cfg.ClickHouse.Timeout,

@@ -98,7 +98,7 @@ func TestAmbiguousInsertNotDuplicated(t *testing.T) {
 	n := sizeN()
 	recordN(t, w, 0, n)
 	for i := 0; i < 20; i++ {
-		ev := &AuthEvent{User: "a@hcm.gov.vn", ClientIP: "10.0.0.1", Mechanism: "PLAIN", Result: "ok", WeakPassword: i%2 == 0}
+		ev := &AuthEvent{User: "a@hcm.gov.vn", ClientIP: "10.0.0.1", Mechanism: "PLAIN", Result: "ok", WeakPassword: i%2 == 0, Attempts: i % 3}
 		if err := w.RecordAuth(context.Background(), ev); err != nil {
 			t.Fatal(err)
 		}
@@ -119,6 +119,10 @@ func TestAmbiguousInsertNotDuplicated(t *testing.T) {
 	}
 	if got := srv.QueryUint64(t, "SELECT sum(weak_password) FROM mailaudit.auth_events"); got != 10 {
 		t.Errorf("weak_password sum = %d, want 10", got)
+	}
+	// Attempts 0 (unset) is stored as 1: 7 rows of 0, 7 of 1, 6 of 2.
+	if got := srv.QueryUint64(t, "SELECT sum(attempts) FROM mailaudit.auth_events"); got != 7+7+12 {
+		t.Errorf("attempts sum = %d, want 26", got)
 	}
 }
 

@@ -767,17 +767,22 @@ func (c *Classifier) audience(main *docInfo, isMain bool, h Headers, env Envelop
 						shown = text
 					}
 					v.Signals = append(v.Signals, Signal{Where: main.u.where, What: "addressee: " + clip(shown, 60), Weight: 1})
+					v.AudienceSource = AudienceFromDocument
 					return a
 				}
 			}
 		}
 	}
 	if a := c.audienceOfRecipients(h, env); a != "unknown" || !own {
+		if a != "unknown" {
+			v.AudienceSource = AudienceFromRecipients
+		}
 		return a
 	}
 	if text := main.firstRecipient(r); text != "" {
 		if a := c.audienceOfText(text, ""); a != "" {
 			v.Signals = append(v.Signals, Signal{Where: main.u.where, What: "first recipient: " + clip(text, 60), Weight: 1})
+			v.AudienceSource = AudienceFromDocument
 			return a
 		}
 	}

@@ -17,6 +17,12 @@ type Verdict struct {
 	// "mime:<detail>", "extract:<file>:<detail>". A verdict is always given.
 	Errors  []string `json:"errors"`
 	Headers Headers  `json:"headers"`
+	// AudienceSource says what decided Audience: AudienceFromDocument (the
+	// addressee or first Nơi nhận entry of the agency's own document),
+	// AudienceFromRecipients (the mail's To/Cc, else its envelope), or ""
+	// (unknown). The policy uses it so that the consumer-domain recipients
+	// it judges never decide the audience they are judged by.
+	AudienceSource string `json:"audience_source"`
 }
 
 // Attachment is one top-level attachment as the labelled corpus lists it.
@@ -43,6 +49,12 @@ type Headers struct {
 	Subject   string   `json:"subject"`    // decoded, NFC
 	MessageID string   `json:"message_id"` // without angle brackets
 }
+
+// Values of Verdict.AudienceSource.
+const (
+	AudienceFromDocument   = "document"
+	AudienceFromRecipients = "recipients"
+)
 
 // Envelope is what the SMTP session knows that the message bytes do not.
 // Audience falls back to the envelope recipients when no document names one.

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"mailaudit/report"
 )
 
 // Config is the whole daemon configuration.
@@ -26,8 +28,11 @@ type Config struct {
 	Listeners Listeners `yaml:"listeners"`
 	TLS       TLS       `yaml:"tls"`
 
-	// TrustedNetworks may relay without AUTH, to DefaultRoute. An MTA in
-	// front of the relay and loopback benchmarks use it.
+	// TrustedNetworks may relay without AUTH, to DefaultRoute, on the
+	// plain listener only: on submission and submissions every client
+	// must AUTH whatever its address (a local process or a TLS proxy on
+	// the same host must not send unauthenticated through 587/465). An MTA
+	// in front of the relay and loopback benchmarks use it.
 	TrustedNetworks []string `yaml:"trusted_networks"`
 	// AllowInsecureAuth lets AUTH happen without TLS, and only from
 	// loopback clients: for development.
@@ -93,23 +98,36 @@ type Route struct {
 
 // Limits bound what one client can make the relay do.
 type Limits struct {
-	MaxMessageBytes   Size     `yaml:"max_message_bytes"`
-	MaxRecipients     int      `yaml:"max_recipients"`
-	MaxLineLength     int      `yaml:"max_line_length"`
-	CommandTimeout    Duration `yaml:"command_timeout"`
-	DataTimeout       Duration `yaml:"data_timeout"`
-	MaxConnections    int      `yaml:"max_connections"`
-	MaxConnectionsIP  int      `yaml:"max_connections_per_ip"`
-	AuthFailuresIP    int      `yaml:"auth_failures_per_ip"`
+	MaxMessageBytes  Size     `yaml:"max_message_bytes"`
+	MaxRecipients    int      `yaml:"max_recipients"`
+	MaxLineLength    int      `yaml:"max_line_length"`
+	CommandTimeout   Duration `yaml:"command_timeout"`
+	DataTimeout      Duration `yaml:"data_timeout"`
+	MaxConnections   int      `yaml:"max_connections"`
+	MaxConnectionsIP int      `yaml:"max_connections_per_ip"`
+	// AuthFailuresSession failed AUTH in one connection end it with 421
+	// (Postfix's smtpd_hard_error_limit); refusals while locked count.
+	AuthFailuresSession int `yaml:"auth_failures_per_session"`
+	// AuthFailuresIP failures from one client address within AuthLockout
+	// lock the address for AuthLockout.
+	AuthFailuresIP int `yaml:"auth_failures_per_ip"`
+	// AuthFailuresUser failures of one login from one client address lock
+	// that login from that address only; never from other addresses (see
+	// internal/authguard for why).
 	AuthFailuresUser  int      `yaml:"auth_failures_per_user"`
 	AuthLockout       Duration `yaml:"auth_lockout"`
 	MemoryBuffer      Size     `yaml:"memory_buffer"`
 	MaxMessagesPerSes int      `yaml:"max_messages_per_session"`
 }
 
-// Admin is the HTTP listener for /metrics and /healthz.
+// Admin is the HTTP listener for /metrics and /healthz. It has no login,
+// so it belongs on loopback.
 type Admin struct {
 	Addr string `yaml:"addr"`
+	// Pprof adds /debug/pprof (profiles, goroutine dumps with their
+	// arguments) to the listener. Off by default: anyone who reaches the
+	// port could read the process's state.
+	Pprof bool `yaml:"pprof"`
 }
 
 // Log sets the slog handler.
@@ -124,18 +142,19 @@ func Default() *Config {
 		Instance: "mailaudit",
 		Hostname: "localhost",
 		Limits: Limits{
-			MaxMessageBytes:   50 << 20,
-			MaxRecipients:     100,
-			MaxLineLength:     2000,
-			CommandTimeout:    Duration(5 * time.Minute),
-			DataTimeout:       Duration(10 * time.Minute),
-			MaxConnections:    2000,
-			MaxConnectionsIP:  100,
-			AuthFailuresIP:    20,
-			AuthFailuresUser:  5,
-			AuthLockout:       Duration(15 * time.Minute),
-			MemoryBuffer:      1 << 20,
-			MaxMessagesPerSes: 1000,
+			MaxMessageBytes:     50 << 20,
+			MaxRecipients:       100,
+			MaxLineLength:       2000,
+			CommandTimeout:      Duration(5 * time.Minute),
+			DataTimeout:         Duration(10 * time.Minute),
+			MaxConnections:      2000,
+			MaxConnectionsIP:    100,
+			AuthFailuresSession: 10,
+			AuthFailuresIP:      20,
+			AuthFailuresUser:    5,
+			AuthLockout:         Duration(15 * time.Minute),
+			MemoryBuffer:        1 << 20,
+			MaxMessagesPerSes:   1000,
 		},
 		Log:           Log{Level: "info", Format: "json"},
 		ShutdownGrace: Duration(30 * time.Second),
@@ -242,18 +261,19 @@ func (c *Config) Validate() error {
 	}
 	lim := &c.Limits
 	positive := map[string]int64{
-		"limits.max_message_bytes":        int64(lim.MaxMessageBytes),
-		"limits.max_recipients":           int64(lim.MaxRecipients),
-		"limits.max_line_length":          int64(lim.MaxLineLength),
-		"limits.command_timeout":          int64(lim.CommandTimeout),
-		"limits.data_timeout":             int64(lim.DataTimeout),
-		"limits.max_connections":          int64(lim.MaxConnections),
-		"limits.max_connections_per_ip":   int64(lim.MaxConnectionsIP),
-		"limits.auth_failures_per_ip":     int64(lim.AuthFailuresIP),
-		"limits.auth_failures_per_user":   int64(lim.AuthFailuresUser),
-		"limits.auth_lockout":             int64(lim.AuthLockout),
-		"limits.memory_buffer":            int64(lim.MemoryBuffer),
-		"limits.max_messages_per_session": int64(lim.MaxMessagesPerSes),
+		"limits.max_message_bytes":         int64(lim.MaxMessageBytes),
+		"limits.max_recipients":            int64(lim.MaxRecipients),
+		"limits.max_line_length":           int64(lim.MaxLineLength),
+		"limits.command_timeout":           int64(lim.CommandTimeout),
+		"limits.data_timeout":              int64(lim.DataTimeout),
+		"limits.max_connections":           int64(lim.MaxConnections),
+		"limits.max_connections_per_ip":    int64(lim.MaxConnectionsIP),
+		"limits.auth_failures_per_session": int64(lim.AuthFailuresSession),
+		"limits.auth_failures_per_ip":      int64(lim.AuthFailuresIP),
+		"limits.auth_failures_per_user":    int64(lim.AuthFailuresUser),
+		"limits.auth_lockout":              int64(lim.AuthLockout),
+		"limits.memory_buffer":             int64(lim.MemoryBuffer),
+		"limits.max_messages_per_session":  int64(lim.MaxMessagesPerSes),
 	}
 	for k, v := range positive {
 		if v <= 0 {
@@ -282,6 +302,43 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Warnings lists what is valid but probably a mistake; check-config prints
+// them and serve logs them at start.
+func (c *Config) Warnings() []string {
+	var w []string
+	if len(c.TrustedNetworks) > 0 && c.Listeners.Plain == "" {
+		w = append(w, "trusted_networks is set but listeners.plain is not: trusted networks apply only to the plain listener (submission and submissions always require AUTH), so the setting has no effect")
+	}
+	for i, r := range c.Routes {
+		if r.TLSMode == "none" && !loopbackAddr(r.Addr) {
+			w = append(w, fmt.Sprintf("routes[%d].tls: none sends the users' AUTH credentials and their mail in clear to %s; "+
+				"use starttls or implicit unless the upstream is on this host", i, r.Addr))
+		}
+	}
+	if a := c.Audit; a.Subject.Privacy == "hash" {
+		if err := report.CheckSecretKey(a.Subject.HashKey, 16); err != nil {
+			w = append(w, "audit.subject.hash_key: "+err.Error()+"; anyone with the key can test guesses against the hashed subjects")
+		}
+	}
+	if c.Admin.Pprof && !loopbackAddr(c.Admin.Addr) {
+		w = append(w, fmt.Sprintf("admin.pprof: the profiler is on and admin.addr %s is not loopback; it has no login", c.Admin.Addr))
+	}
+	return w
+}
+
+// loopbackAddr reports whether host:port names this host only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Unmap().IsLoopback()
+}
+
 // Trusted reports whether ip is in trusted_networks.
 func (c *Config) Trusted(ip netip.Addr) bool {
 	ip = ip.Unmap()
@@ -291,6 +348,13 @@ func (c *Config) Trusted(ip netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// Served reports whether domain is a login domain of some route: only
+// such names are kept in logs and audit rows.
+func (c *Config) Served(domain string) bool {
+	_, ok := c.RouteFor("x@" + domain)
+	return ok
 }
 
 // RouteFor returns the route of a login's domain.

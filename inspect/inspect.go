@@ -38,6 +38,11 @@ func New(c *classify.Classifier, p *policy.Engine) relay.Inspector {
 			Time:       start,
 		})
 		ev.Flags, ev.StaffID, ev.Division = d.Flags, d.StaffID, d.Division
+		// The policy's observations that are not findings (reports count
+		// flags, never signals).
+		for _, s := range d.Signals {
+			ev.Signals = append(ev.Signals, formatSignal(s))
+		}
 		out := relay.Decision{Tag: d.Tag}
 		if d.Reject {
 			out.Reject = Reply(d.Reply, info.UTF8)
@@ -95,7 +100,12 @@ func Fill(ev *audit.Event, v *classify.Verdict) {
 		ev.AttachKinds = append(ev.AttachKinds, a.Type)
 	}
 	for _, s := range v.Signals {
-		ev.Signals = append(ev.Signals, fmt.Sprintf("%s: %s (%.2f)", s.Where, s.What, s.Weight))
+		ev.Signals = append(ev.Signals, formatSignal(s))
 	}
 	ev.Errors = append(ev.Errors, v.Errors...)
+}
+
+// formatSignal is the audit row's form of a signal: "where: what (weight)".
+func formatSignal(s classify.Signal) string {
+	return fmt.Sprintf("%s: %s (%.2f)", s.Where, s.What, s.Weight)
 }

@@ -64,7 +64,7 @@ trusted_networks: [127.0.0.0/8]
 routes: [{name: city, domains: [tphcm.gov.vn], upstream: %s, tls: none}]
 default_route: city
 classify: {rules: %s}
-policy: {mode: %s, roster: %s}
+policy: {mode: %s, roster: %s, department: ["@svhtt.tphcm.gov.vn", "vanphong.svhtt@tphcm.gov.vn"]}
 `, up.Addr(), rules, mode, roster)))
 	if err != nil {
 		t.Fatal(err)

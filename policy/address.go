@@ -3,7 +3,10 @@ package policy
 import (
 	"errors"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"golang.org/x/net/idna"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -12,9 +15,14 @@ var (
 	errNotDomain  = errors.New("not a domain name")
 )
 
-// normalizeAddress returns s as a lower-case addr-spec. It accepts the forms
-// the relay and the classifier hand over ("a@b", "<a@b>", "Name <a@b>") so
-// that callers need not agree on one; "<>" (the null reverse-path) gives "".
+// normalizeAddress returns s as the policy compares and records it: an
+// addr-spec in NFC, lower-case (local part included), its domain in ASCII
+// (IDNA, UTS #46 lookup mapping) without a trailing root dot, and a quoted
+// local part unquoted. It accepts the forms the relay and the classifier hand
+// over ("a@b", "<a@b>", "Name <a@b>") so that callers need not agree on one;
+// "<>" (the null reverse-path) gives "". Anything that is not an address at
+// all comes back lower-cased and trimmed, so that it can still be judged as
+// given.
 func normalizeAddress(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.LastIndexByte(s, '<'); i >= 0 {
@@ -22,40 +30,92 @@ func normalizeAddress(s string) string {
 			s = s[i+1 : i+j]
 		}
 	}
-	s = strings.TrimSpace(s)
-	return strings.ToLower(norm.NFC.String(s))
+	s = norm.NFC.String(strings.TrimSpace(s))
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return strings.ToLower(s)
+	}
+	return strings.ToLower(unquoteLocal(s[:at])) + "@" + normalizeDomain(s[at+1:])
 }
 
-// normalizeDomain lower-cases a domain and drops a trailing root dot, so that
-// "TPHCM.gov.vn." and "tphcm.gov.vn" compare equal.
+// unquoteLocal turns a quoted local part ("a.b" with RFC 5321 backslash
+// escapes) into its content: "a.b"@x and a.b@x are one mailbox (RFC 5321
+// 4.1.2), and go-smtp already hands the relay MAIL FROM unquoted.
+func unquoteLocal(l string) string {
+	if len(l) < 2 || l[0] != '"' || l[len(l)-1] != '"' {
+		return l
+	}
+	var b strings.Builder
+	for i := 1; i < len(l)-1; i++ {
+		if l[i] == '\\' && i+1 < len(l)-1 {
+			i++
+		}
+		b.WriteByte(l[i])
+	}
+	return b.String()
+}
+
+// normalizeDomain lower-cases a domain, drops a trailing root dot and turns an
+// internationalized name into its xn-- form, so that "TPHCM.gov.vn.",
+// "tphcm.gov.vn" and the full-width "ｔｐｈｃｍ.gov.vn" compare equal, and a
+// look-alike in another script ("tрhcm", Cyrillic р) stays a different
+// domain. A name IDNA refuses is kept lower-cased: checkDomain then refuses it.
 func normalizeDomain(s string) string {
-	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	if a, err := idna.Lookup.ToASCII(s); err == nil {
+		return a
+	}
+	return strings.ToLower(s)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// splitAddress splits a normalized address at its last "@".
+func splitAddress(addr string) (local, domain string, ok bool) {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return addr, "", false
+	}
+	return addr[:at], addr[at+1:], true
 }
 
 // domainOf returns the domain of a normalized address ("" when there is none).
 func domainOf(addr string) string {
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 {
-		return ""
-	}
-	return normalizeDomain(addr[at+1:])
+	_, d, _ := splitAddress(addr)
+	return d
 }
 
 // checkAddress reports whether a normalized address is a plain addr-spec with
-// a dot-atom local part. Quoted local parts and address literals are refused:
-// nobody on a staff roster has one, and accepting them would let a typo in the
-// CSV (a stray quote, a comma) pass as an address.
+// a dot-atom local part. Non-ASCII letters are allowed in the local part (RFC
+// 6531, SMTPUTF8: "thành@tphcm.gov.vn"). Quoted local parts that need their
+// quotes (spaces, commas) and address literals are refused: nobody on a staff
+// roster has one, and accepting them would let a typo in the CSV (a stray
+// quote, a comma) pass as an address.
 func checkAddress(a string) error {
-	at := strings.LastIndexByte(a, '@')
-	if at <= 0 || at == len(a)-1 {
+	local, domain, ok := splitAddress(a)
+	if !ok || local == "" || !utf8.ValidString(local) {
 		return errNotAddress
 	}
-	local, domain := a[:at], a[at+1:]
 	if len(local) > 64 || local[0] == '.' || local[len(local)-1] == '.' || strings.Contains(local, "..") {
 		return errNotAddress
 	}
-	for i := 0; i < len(local); i++ {
-		if !isAtext(local[i]) && local[i] != '.' {
+	for _, r := range local {
+		switch {
+		case r < utf8.RuneSelf:
+			if !isAtext(byte(r)) && r != '.' {
+				return errNotAddress
+			}
+		case !unicode.IsGraphic(r) || unicode.IsSpace(r):
 			return errNotAddress
 		}
 	}
@@ -74,9 +134,8 @@ func isAtext(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
-// checkDomain accepts an ASCII host name with at least two labels (IDNs must
-// be given in their xn-- form, which is what travels in SMTP without
-// SMTPUTF8).
+// checkDomain accepts an ASCII host name with at least two labels; an IDN
+// must already be in its xn-- form, which normalizeDomain produces.
 func checkDomain(d string) error {
 	if d == "" || len(d) > 253 {
 		return errNotDomain

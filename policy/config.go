@@ -115,6 +115,14 @@ type Config struct {
 	Roster              string            `yaml:"roster"`           // path to the staff CSV; empty = no roster
 	Mandated            []string          `yaml:"mandated"`         // type ids; empty = DefaultMandated
 	Actions             map[string]string `yaml:"actions"`          // finding id -> log|tag|reject
+	// CityPlusAddressing: the city mail server delivers local+tag@city to
+	// local@city, so the policy attributes such an address to local's roster
+	// entry. Default off: an on-premises server does not subaddress unless
+	// configured to (Exchange Server cannot at all; Postfix's
+	// recipient_delimiter is empty as installed), and then local+tag@city is
+	// another, unknown address. Turn it on once the city mail administration
+	// confirms that its server does it.
+	CityPlusAddressing bool `yaml:"city_plus_addressing"`
 }
 
 // Validate checks the configuration without reading the roster file. The

@@ -1,6 +1,8 @@
 package policy
 
 import (
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -47,12 +49,12 @@ func TestConfigValidate(t *testing.T) {
 func TestCustomCityDomains(t *testing.T) {
 	e := newEngine(t, Config{CityDomains: []string{"Hochiminhcity.gov.vn"}, PersonalDomains: []string{"example.net"}})
 	d := e.Evaluate(Input{AuthUser: "a@tphcm.gov.vn", RcptTo: []string{"x@example.net"}, Verdict: verdict("bao_cao", "noi_bo", "none")})
-	want := []string{FindingBypassPersonalRecipient, FindingBypassPersonalSender}
-	if len(d.Flags) != 2 || d.Flags[0] != want[0] || d.Flags[1] != want[1] {
-		t.Errorf("Flags = %v, want %v (tphcm.gov.vn is not a city domain here; only example.net is personal)", d.Flags, want)
+	want := []string{FindingBypassPersonalSender}
+	if !slices.Equal(d.Flags, want) || len(d.Signals) != 1 || !strings.Contains(d.Signals[0].What, "x@example.net") {
+		t.Errorf("Flags = %v, Signals = %v, want %v and a consumer-domain signal (tphcm.gov.vn is not a city domain here; only example.net is personal)", d.Flags, d.Signals, want)
 	}
 	d = e.Evaluate(Input{AuthUser: "a@hochiminhcity.gov.vn", RcptTo: []string{"x@gmail.com"}, Verdict: verdict("bao_cao", "noi_bo", "none")})
-	if len(d.Flags) != 0 {
-		t.Errorf("Flags = %v: gmail.com is not personal when the list is replaced", d.Flags)
+	if len(d.Flags) != 0 || len(d.Signals) != 0 {
+		t.Errorf("Flags = %v, Signals = %v: gmail.com is not personal when the list is replaced", d.Flags, d.Signals)
 	}
 }

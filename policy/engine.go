@@ -21,6 +21,7 @@ type Engine struct {
 	mandated   map[string]bool
 	actions    map[string]string // an entry for every finding
 	roster     *Roster
+	canon      canonicalizer
 }
 
 // New validates cfg, loads the roster it names and returns an Engine. Errors
@@ -41,12 +42,13 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Mode != "" {
 		e.mode = cfg.Mode
 	}
+	e.canon = canonicalizer{city: e.city, cityPlus: cfg.CityPlusAddressing}
 	for _, a := range cfg.DepartmentAddresses {
 		a = strings.TrimSpace(a)
 		if dom, ok := strings.CutPrefix(a, "@"); ok {
 			e.deptDomain = append(e.deptDomain, normalizeDomain(dom))
 		} else {
-			e.deptAddr[normalizeAddress(a)] = true
+			e.deptAddr[e.canon.key(normalizeAddress(a))] = true
 		}
 	}
 	mandated := cfg.Mandated
@@ -64,7 +66,7 @@ func New(cfg Config) (*Engine, error) {
 		for _, d := range cfg.Divisions {
 			divisions = append(divisions, normalizeName(d))
 		}
-		r, err := loadRoster(cfg.Roster, rosterRules{city: e.city, divisions: divisions})
+		r, err := loadRoster(cfg.Roster, rosterRules{city: e.city, divisions: divisions, canon: e.canon})
 		if err != nil {
 			return nil, fmt.Errorf("policy.roster: %w", err)
 		}
@@ -98,7 +100,7 @@ func (e *Engine) Roster() *Roster {
 type Input struct {
 	AuthUser   string // login used for AUTH; "" when relayed from a trusted network
 	MailFrom   string // envelope reverse-path; "" or "<>" for the null sender
-	HeaderFrom string
+	HeaderFrom string // used only for the null sender (see the package documentation)
 	RcptTo     []string
 	Verdict    *classify.Verdict // nil when the message could not be classified
 	// Time is when the message arrived; it decides whether a roster entry is
@@ -114,6 +116,13 @@ type Decision struct {
 	Tag      string   // findings whose action is tag, "; "-separated, for a header upstream
 	StaffID  string   // the sender's roster entry, "" when unknown
 	Division string
+	// Audience is the audience recipients were judged by (see the package
+	// documentation); "" when there was no verdict.
+	Audience string
+	// Signals are observations that are not findings: they never count in
+	// reports or ratings and are not in Tag. The audit row keeps them next
+	// to the classifier's signals, with Where "policy".
+	Signals []classify.Signal
 }
 
 // Reply is an SMTP reply. Text and TextASCII say the same thing, Vietnamese
@@ -139,7 +148,7 @@ func (e *Engine) Evaluate(in Input) Decision {
 	var ctx replyContext
 	found := map[string]bool{}
 
-	sender := firstAddress(in.AuthUser, in.MailFrom, in.HeaderFrom)
+	sender := senderOf(in)
 	staff, _, known := e.roster.lookup(sender)
 	if known {
 		d.StaffID, d.Division = staff.ID, staff.Division
@@ -162,13 +171,26 @@ func (e *Engine) Evaluate(in Input) Decision {
 		if v.Type == typePersonal && senderCity {
 			found[FindingPersonalUse] = true
 		}
+		rcpts := e.recipients(in.RcptTo)
+		d.Audience = e.audience(v, rcpts)
 		if e.mandated[v.Type] {
 			if sender != "" && !senderCity {
 				found[FindingBypassPersonalSender] = true
 			}
-			ctx.badRcpt, ctx.rcptCity = e.personalRecipients(in.RcptTo, v.Audience)
+			var consumer []string
+			ctx.badRcpt, ctx.rcptCity, consumer = e.personalRecipients(rcpts)
 			if len(ctx.badRcpt) > 0 {
 				found[FindingBypassPersonalRecipient] = true
+			}
+			if d.Audience != "ngoai" {
+				// A document for the Sở or the agency going to a consumer
+				// address the roster does not list: perhaps a colleague's
+				// unlisted mailbox (the roster needs it), perhaps a partner.
+				// Nobody can be blamed for it, so it is a signal.
+				for _, a := range consumer {
+					d.Signals = append(d.Signals, classify.Signal{Where: "policy",
+						What: fmt.Sprintf("consumer-domain recipient %s not on the roster; mandated document, audience %s; not a finding", a, d.Audience)})
+				}
 			}
 			if !known {
 				// Naming colleagues' city addresses to an unknown sender would
@@ -201,23 +223,61 @@ func (e *Engine) Evaluate(in Input) Decision {
 	return d
 }
 
-// personalRecipients returns the envelope recipients that make a mandated
-// document a bypass, and the city addresses of the roster members they
-// belong to (for the reply's advice).
-func (e *Engine) personalRecipients(rcpts []string, audience string) (bad, city []string) {
-	addrs := make([]string, 0, len(rcpts))
+// recipients normalizes the envelope recipients and drops repeats of one
+// mailbox.
+func (e *Engine) recipients(rcpts []string) []string {
+	out := make([]string, 0, len(rcpts))
+	seen := make(map[string]bool, len(rcpts))
 	for _, r := range rcpts {
-		if a := normalizeAddress(r); a != "" && !slices.Contains(addrs, a) {
-			addrs = append(addrs, a)
+		a := normalizeAddress(r)
+		if k := e.canon.key(a); a != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, a)
 		}
 	}
-	internal := audience == "so" || audience == "noi_bo"
-	if !internal && (audience == "" || audience == "unknown") {
-		// The classifier did not know the audience, but a copy to the Sở
-		// makes the document one for the Department.
-		internal = slices.ContainsFunc(addrs, e.isDepartment)
+	return out
+}
+
+// audience is the audience recipients are judged by. When the agency's own
+// document names its addressee, the verdict's audience stands. Otherwise
+// the recipients decide, but only those the policy does not judge: the Sở
+// (so), other organisations' domains (ngoai), the city system (noi_bo), in
+// that order. Consumer-domain recipients never count, so an address gets
+// the same judgement in To, Cc or Bcc.
+func (e *Engine) audience(v *classify.Verdict, rcpts []string) string {
+	if v.AudienceSource == classify.AudienceFromDocument && v.Audience != "" {
+		return v.Audience
 	}
-	for _, a := range addrs {
+	var so, ngoai, noiBo bool
+	for _, a := range rcpts {
+		dom := domainOf(a)
+		switch {
+		case e.isDepartment(a):
+			so = true
+		case e.personal.match(dom):
+		case e.city.match(dom):
+			noiBo = true
+		case dom != "":
+			ngoai = true
+		}
+	}
+	switch {
+	case so:
+		return "so"
+	case ngoai:
+		return "ngoai"
+	case noiBo:
+		return "noi_bo"
+	}
+	return "unknown"
+}
+
+// personalRecipients splits normalized recipients into the roster's
+// personal addresses (bad: a bypass; city: the city addresses of the people
+// they belong to, for the reply's advice) and other consumer-domain
+// addresses (consumer: nobody is known to own them).
+func (e *Engine) personalRecipients(rcpts []string) (bad, city, consumer []string) {
+	for _, a := range rcpts {
 		staff, personal, known := e.roster.lookup(a)
 		switch {
 		case known && personal:
@@ -225,15 +285,15 @@ func (e *Engine) personalRecipients(rcpts []string, audience string) (bad, city 
 			if !slices.Contains(city, staff.CityAddress) {
 				city = append(city, staff.CityAddress)
 			}
-		case internal && e.personal.match(domainOf(a)):
-			bad = append(bad, a)
+		case !known && e.personal.match(domainOf(a)):
+			consumer = append(consumer, a)
 		}
 	}
-	return bad, city
+	return bad, city, consumer
 }
 
 func (e *Engine) isDepartment(addr string) bool {
-	return e.deptAddr[addr] || e.deptDomain.match(domainOf(addr))
+	return e.deptAddr[e.canon.key(addr)] || e.deptDomain.match(domainOf(addr))
 }
 
 // EvaluateAuth turns the relay's WeakPassword verdict for a login into a
@@ -262,14 +322,21 @@ func (e *Engine) EvaluateAuth(user string, weak bool) Decision {
 	return d
 }
 
-// firstAddress returns the first candidate that is a well-formed address,
-// normalized. A bare login ("nva") or a null reverse-path falls through to
-// the next candidate instead of being judged as a non-city sender.
-func firstAddress(candidates ...string) string {
-	for _, c := range candidates {
-		if a := normalizeAddress(c); checkAddress(a) == nil {
-			return a
-		}
+// senderOf returns whom a message is judged as coming from, normalized.
+// A login that is an address decides: the upstream verified it (a bare
+// login such as "nva" falls through). Then the envelope sender, as given:
+// even malformed, it is the claim the message travels under, and the header
+// From is no better verified. Only the null reverse-path, which names no
+// sender at all, falls back to the header From.
+func senderOf(in Input) string {
+	if a := normalizeAddress(in.AuthUser); checkAddress(a) == nil {
+		return a
+	}
+	if a := normalizeAddress(in.MailFrom); a != "" {
+		return a
+	}
+	if a := normalizeAddress(in.HeaderFrom); checkAddress(a) == nil {
+		return a
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -140,7 +141,12 @@ func shown(a string) string {
 		return r
 	}, a)
 	if len(a) > 80 {
-		a = a[:77] + "..."
+		// Cut at a character boundary: local parts may be UTF-8 (RFC 6531).
+		cut := 77
+		for cut > 0 && !utf8.RuneStart(a[cut]) {
+			cut--
+		}
+		a = a[:cut] + "..."
 	}
 	if a == "" {
 		return "(?)"

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -98,17 +99,23 @@ func TestReplyManyFindingsStayWithinLineLimits(t *testing.T) {
 	for _, f := range Findings() {
 		all[f] = ActionReject
 	}
-	e := enforcing(t, all)
+	// Fifty colleagues' personal addresses, all on the roster.
 	var rcpts []string
+	roster := rosterHeader + "S0,An,Triển lãm,a@tphcm.gov.vn,,2024-05-21,\n"
 	for i := 0; i < 50; i++ {
-		rcpts = append(rcpts, strings.Repeat("x", 60)+string(rune('a'+i%26))+"@gmail.com")
+		p := fmt.Sprintf("%s%02d@gmail.com", strings.Repeat("x", 60), i)
+		rcpts = append(rcpts, p)
+		roster += fmt.Sprintf("S%d,Người %d,Triển lãm,c%d@tphcm.gov.vn,%s,2024-05-21,\n", i+1, i+1, i+1, p)
 	}
+	cfg := testConfig(t)
+	cfg.Mode, cfg.Actions, cfg.Roster = ModeEnforce, all, writeFile(t, "roster.csv", roster)
+	e := newEngine(t, cfg)
 	d := e.Evaluate(Input{AuthUser: "someone.with.a.rather.long.address.nobody.knows@gmail.com", RcptTo: rcpts, Verdict: verdict("bao_cao", "noi_bo", "tuyet_mat"), Time: june})
 	if len(d.Flags) != 4 {
 		t.Fatalf("Flags = %v", d.Flags)
 	}
 	checkReplyShape(t, d.Reply)
-	if !strings.Contains(d.Reply.Text, "+23") {
+	if !strings.Contains(d.Reply.Text, "+47") {
 		t.Errorf("recipient list should be cut to three and a count: %q", d.Reply.Text)
 	}
 	// Vietnamese paragraphs first, one per rejecting finding, then English.
@@ -150,5 +157,20 @@ func TestReplyHidesRosterFromUnknownSenders(t *testing.T) {
 	}
 	if strings.Contains(d.Reply.Text, "b@tphcm.gov.vn") {
 		t.Errorf("reply reveals a roster city address to an unknown sender: %q", d.Reply.Text)
+	}
+}
+
+// A long UTF-8 sender (RFC 6531) is shortened at a character boundary, and
+// the ASCII text folds it.
+func TestReplyLongUTF8Sender(t *testing.T) {
+	e := enforcing(t, map[string]string{FindingBypassPersonalSender: ActionReject})
+	sender := strings.Repeat("ạ", 40) + "@gmail.com" // 80 octets of local part
+	d := e.Evaluate(Input{MailFrom: sender, RcptTo: []string{"b@tphcm.gov.vn"}, Verdict: verdict("bao_cao", "noi_bo", "none"), Time: june})
+	if !d.Reject {
+		t.Fatalf("not rejected: %+v", d)
+	}
+	checkReplyShape(t, d.Reply)
+	if !strings.Contains(d.Reply.Text, strings.Repeat("ạ", 25)+"...") || !strings.Contains(d.Reply.TextASCII, strings.Repeat("a", 25)+"...") {
+		t.Errorf("sender not shortened at a character boundary: %q / %q", d.Reply.Text, d.Reply.TextASCII)
 	}
 }

@@ -31,10 +31,10 @@ func rosterColumns() []string {
 // Staff is one roster entry: one person of the notice's "attached list".
 type Staff struct {
 	ID                string
-	FullName          string // NFC, as written in the roster
-	Division          string // NFC, single-spaced
-	CityAddress       string // lower-case
-	PersonalAddresses []string
+	FullName          string    // NFC, as written in the roster
+	Division          string    // NFC, single-spaced
+	CityAddress       string    // normalized (normalizeAddress), as written otherwise
+	PersonalAddresses []string  // normalized, as written otherwise
 	ActiveFrom        time.Time // first day, 00:00 Asia/Ho_Chi_Minh
 	ActiveTo          time.Time // last day (inclusive), 00:00 Asia/Ho_Chi_Minh; zero: still active
 	Line              int       // line of the CSV the entry comes from
@@ -61,8 +61,9 @@ func (s Staff) clone() Staff {
 // A nil *Roster is an empty roster.
 type Roster struct {
 	staff  []Staff
-	byAddr map[string]rosterAddr
+	byAddr map[string]rosterAddr // by mailbox key (canonicalizer.key)
 	byID   map[string]int
+	canon  canonicalizer // the one that made byAddr's keys
 }
 
 type rosterAddr struct {
@@ -78,8 +79,9 @@ func (r *Roster) Len() int {
 	return len(r.staff)
 }
 
-// ByAddress finds the entry whose city or personal address is addr (any case,
-// with or without angle brackets).
+// ByAddress finds the entry whose city or personal address reaches the same
+// mailbox as addr (any case, with or without angle brackets, a trailing root
+// dot, a provider's variants such as Gmail's dots and "+tags").
 func (r *Roster) ByAddress(addr string) (Staff, bool) {
 	s, _, ok := r.lookup(normalizeAddress(addr))
 	return s, ok
@@ -110,12 +112,13 @@ func (r *Roster) All() []Staff {
 }
 
 // lookup takes a normalized address and also says whether it matched one of
-// the entry's personal addresses.
+// the entry's personal addresses. It keys addr with the canonicalizer the
+// roster was loaded with, so load and lookup agree by construction.
 func (r *Roster) lookup(addr string) (s Staff, personal, ok bool) {
 	if r == nil || addr == "" {
 		return Staff{}, false, false
 	}
-	a, ok := r.byAddr[addr]
+	a, ok := r.byAddr[r.canon.key(addr)]
 	if !ok {
 		return Staff{}, false, false
 	}
@@ -161,7 +164,8 @@ func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.L
 // rosterRules is what validating a roster needs from the configuration.
 type rosterRules struct {
 	city      domainSet
-	divisions []string // normalized; empty: any division
+	divisions []string      // normalized; empty: any division
+	canon     canonicalizer // mailbox keys (the Engine's)
 }
 
 // loadRoster reads and validates the roster file at path.
@@ -232,11 +236,15 @@ func parseRoster(r io.Reader, name string, rules rosterRules) (*Roster, error) {
 		return nil, &RosterError{Errs: errs}
 	}
 
-	ros := &Roster{byAddr: map[string]rosterAddr{}, byID: map[string]int{}}
+	ros := &Roster{byAddr: map[string]rosterAddr{}, byID: map[string]int{}, canon: rules.canon}
 	// Ids and addresses are claimed even by rows with other errors, so that
 	// one report lists the duplicates too.
-	idLine := map[string]int{}   // staff id -> line that listed it first
-	addrLine := map[string]int{} // address -> line that listed it first
+	idLine := map[string]int{} // staff id -> line that listed it first
+	type claimed struct {
+		line int
+		addr string // as that line wrote it (normalized)
+	}
+	addrLine := map[string]claimed{} // mailbox key -> first line that listed it
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -296,14 +304,20 @@ func parseRoster(r io.Reader, name string, rules rosterRules) (*Roster, error) {
 			fail(line, "division %q: not one of policy.divisions (%s)", s.Division, strings.Join(rules.divisions, "; "))
 		}
 
-		// An address may belong to one person only: a shared address would
+		// A mailbox may belong to one person only: a shared one would
 		// attribute one person's mail to another in the quarterly figures.
+		// Two spellings of one mailbox (Gmail's dots) are one mailbox.
 		claim := func(kind, a string) bool {
-			if first, dup := addrLine[a]; dup {
-				fail(line, "%s %q: already listed on line %d", kind, a, first)
+			k := rules.canon.key(a)
+			if first, dup := addrLine[k]; dup {
+				if first.addr == a {
+					fail(line, "%s %q: already listed on line %d", kind, a, first.line)
+				} else {
+					fail(line, "%s %q: the same mailbox as %q on line %d", kind, a, first.addr, first.line)
+				}
 				return false
 			}
-			addrLine[a] = line
+			addrLine[k] = claimed{line, a}
 			return true
 		}
 		raw := field("city_address")
@@ -344,9 +358,9 @@ func parseRoster(r io.Reader, name string, rules rosterRules) (*Roster, error) {
 		i := len(ros.staff)
 		ros.staff = append(ros.staff, s)
 		ros.byID[s.ID] = i
-		ros.byAddr[s.CityAddress] = rosterAddr{idx: i}
+		ros.byAddr[rules.canon.key(s.CityAddress)] = rosterAddr{idx: i}
 		for _, a := range s.PersonalAddresses {
-			ros.byAddr[a] = rosterAddr{idx: i, personal: true}
+			ros.byAddr[rules.canon.key(a)] = rosterAddr{idx: i, personal: true}
 		}
 	}
 	if len(errs) > 0 {

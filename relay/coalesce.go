@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,6 +21,16 @@ type coalesceConn struct {
 	pool    *sync.Pool // where w goes back at Close; nil: not pooled
 	once    sync.Once
 	onClose func() // nil or run once at Close
+
+	// failed: a read of the peer's stream ended in an error (EOF, reset,
+	// timeout). go-smtp reads a BDAT chunk until its size or the end of
+	// the stream and cannot tell the two apart; the session can, here.
+	failed atomic.Bool
+	// hangUp: after a 421 (or a reply that leaves the stream out of
+	// step), the next write is the last one, later writes are dropped
+	// (go-smtp would answer commands the client pipelined behind the
+	// one that got the 421), and the next read flushes and closes.
+	hangUp atomic.Int32 // 0 no, 1 armed: next write is the last, 2 muted
 }
 
 // newCoalesceConn wraps c; pool supplies a *bufio.Writer.
@@ -34,6 +45,12 @@ func (c *coalesceConn) Write(p []byte) (int, error) {
 	defer c.mu.Unlock()
 	if c.w == nil {
 		return 0, net.ErrClosed
+	}
+	switch c.hangUp.Load() {
+	case 2:
+		return len(p), nil
+	case 1:
+		c.hangUp.Store(2)
 	}
 	return c.w.Write(p)
 }
@@ -51,8 +68,26 @@ func (c *coalesceConn) Read(p []byte) (int, error) {
 	if err := c.flush(); err != nil {
 		return 0, err
 	}
-	return c.Conn.Read(p)
+	if c.hangUp.Load() == 2 {
+		// The reply is out; go-smtp sees a closed connection and ends the
+		// session without a word (it would answer a timeout with a
+		// second 421).
+		c.Conn.Close()
+		return 0, net.ErrClosed
+	}
+	n, err := c.Conn.Read(p)
+	if err != nil {
+		c.failed.Store(true)
+	}
+	return n, err
 }
+
+// readFailed reports whether a read of the peer's stream has failed.
+func (c *coalesceConn) readFailed() bool { return c.failed.Load() }
+
+// closeAfterReply makes the connection close once the reply being written
+// has been sent.
+func (c *coalesceConn) closeAfterReply() { c.hangUp.CompareAndSwap(0, 1) }
 
 // SetWriteDeadline flushes first: what was written under the old deadline
 // goes out under it. crypto/tls relies on this when it sends close_notify

@@ -80,6 +80,7 @@ type envOpts struct {
 	noSink  bool   // the upstream address points at nothing
 	route   string // extra keys of the route, each line indented by four spaces
 	upAddr  string // the route's upstream when there is no sink
+	logTo   io.Writer
 }
 
 // newEnv puts a relay in front of a sink that requires AUTH.
@@ -155,6 +156,9 @@ log:
 	rt := &Runtime{Config: cfg, Inspect: o.inspect, HoldMessage: o.hold, TLSConfig: tlsConf,
 		WeakPassword: func(p []byte) bool { return len(p) < 8 }}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.logTo != nil {
+		log = slog.New(slog.NewTextHandler(o.logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	r, err := New(rt, e.audit, log, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,7 @@ import (
 
 	"mailaudit/audit"
 	"mailaudit/config"
+	"mailaudit/internal/authguard"
 )
 
 // MessageInfo is what the session knows about a message besides its bytes.
@@ -91,10 +92,9 @@ type Relay struct {
 	sink    AuditSink
 	metrics *metrics
 
-	rt      atomic.Pointer[Runtime]
-	conns   connLimiter
-	authIP  lockout
-	authUsr lockout
+	rt    atomic.Pointer[Runtime]
+	conns connLimiter
+	guard *authguard.Guard // AUTH failure limits
 
 	mu       sync.Mutex
 	pools    map[string]*pool // by route name
@@ -136,8 +136,7 @@ func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registere
 	r.upWriters.New = func() any { return bufio.NewWriterSize(nil, 32<<10) }
 	r.spills.New = func() any { return new(bytes.Buffer) }
 	r.conns.perIP = map[netip.Addr]int{}
-	r.authIP.entries = map[string]*lockEntry{}
-	r.authUsr.entries = map[string]*lockEntry{}
+	r.guard = authguard.New(guardLimits(rt.Config.Limits))
 	r.rt.Store(rt)
 	r.maxSize.Store(int64(rt.Config.Limits.MaxMessageBytes))
 	return r, nil
@@ -150,6 +149,7 @@ func (r *Relay) runtime() *Runtime { return r.rt.Load() }
 // started with.
 func (r *Relay) Swap(rt *Runtime) {
 	old := r.rt.Swap(rt)
+	r.guard.SetLimits(guardLimits(rt.Config.Limits))
 	if old.Config.Listeners != rt.Config.Listeners {
 		r.log.Warn("listener addresses changed in the new config; they take effect at restart")
 	}
@@ -206,6 +206,11 @@ func (r *Relay) Start(ctx context.Context) (Addrs, error) {
 		s.Domain = cfg.Hostname
 		s.MaxMessageBytes = r.maxSize.Load()
 		s.MaxRecipients = cfg.Limits.MaxRecipients
+		// go-smtp applies this to commands and DATA, but to BDAT content
+		// only when it arrived in the same read as the command; the
+		// session applies the same limit to all message content
+		// (lineLimiter), so a BDAT chunk's long line is refused however
+		// TCP split it.
 		s.MaxLineLength = cfg.Limits.MaxLineLength
 		s.ReadTimeout = cfg.Limits.CommandTimeout.D()
 		s.WriteTimeout = cfg.Limits.CommandTimeout.D()
@@ -259,16 +264,14 @@ func (r *Relay) probeSize(ctx context.Context, cfg *config.Config) {
 }
 
 func (r *Relay) sweepLoop() {
-	t := time.NewTicker(time.Minute)
+	t := time.NewTicker(reportEvery / 4)
 	defer t.Stop()
 	for {
 		select {
 		case <-r.stopSweep:
 			return
-		case now := <-t.C:
-			w := r.runtime().Config.Limits.AuthLockout.D()
-			r.authIP.sweep(now, w)
-			r.authUsr.sweep(now, w)
+		case <-t.C:
+			r.reportRefusals()
 		}
 	}
 }

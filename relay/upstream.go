@@ -122,8 +122,22 @@ func startTLS(ctx context.Context, conn net.Conn, helo string, conf *tls.Config)
 	if err := tc.HandshakeContext(ctx); err != nil {
 		return conn, fmt.Errorf("TLS handshake: %w", err)
 	}
-	first := strings.SplitN(greeting, "\n", 2)[0]
-	return &replayConn{Conn: tc, pending: []byte("220 " + first + "\r\n")}, nil
+	return &replayConn{Conn: tc, pending: replyLines(220, greeting)}, nil
+}
+
+// replyLines writes a reply as textproto read it (lines joined by "\n")
+// back into SMTP's multi-line form.
+func replyLines(code int, msg string) []byte {
+	lines := strings.Split(msg, "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		sep := "-"
+		if i == len(lines)-1 {
+			sep = " "
+		}
+		fmt.Fprintf(&b, "%d%s%s\r\n", code, sep, l)
+	}
+	return []byte(b.String())
 }
 
 // replayConn hands the go-smtp client the greeting that startTLS read, then
@@ -239,6 +253,9 @@ func isNetErr(err error) bool {
 func upstreamReply(err error, what string) *smtp.SMTPError {
 	var se *smtp.SMTPError
 	if errors.As(err, &se) {
+		if strings.Contains(se.Message, "\n") {
+			return &smtp.SMTPError{Code: se.Code, EnhancedCode: se.EnhancedCode, Message: multiline(se.Code, se.EnhancedCode, se.Message)}
+		}
 		return se
 	}
 	var ne net.Error
@@ -257,7 +274,39 @@ func okReply(text string) *smtp.SMTPError {
 			code, text = ec, rest
 		}
 	}
-	return &smtp.SMTPError{Code: 250, EnhancedCode: code, Message: text}
+	return &smtp.SMTPError{Code: 250, EnhancedCode: code, Message: multiline(250, code, text)}
+}
+
+// multiline prepares the text of a multi-line upstream reply for go-smtp,
+// which writes the enhanced code on the last line only: every line keeps
+// the code (RFC 2034 section 3), the upstream's copy of it removed, and
+// go-smtp's adds it to the last. text's first line has had its code taken
+// off already.
+func multiline(basic int, code smtp.EnhancedCode, text string) string {
+	if !strings.Contains(text, "\n") {
+		return text
+	}
+	if code == smtp.EnhancedCodeNotSet {
+		code = smtp.EnhancedCode{basic / 100, 0, 0} // what go-smtp writes then
+	}
+	lines := strings.Split(text, "\n")
+	ec := fmt.Sprintf("%d.%d.%d", code[0], code[1], code[2])
+	for i, l := range lines {
+		if i > 0 {
+			if first, rest, ok := strings.Cut(l, " "); ok {
+				if _, ok := parseEnhanced(first); ok {
+					l = rest
+				}
+			} else if _, ok := parseEnhanced(l); ok {
+				l = ""
+			}
+		}
+		if i < len(lines)-1 {
+			l = ec + " " + l
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
 }
 
 func parseEnhanced(s string) (smtp.EnhancedCode, bool) {

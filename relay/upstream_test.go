@@ -3,6 +3,7 @@ package relay
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"strings"
@@ -103,5 +104,58 @@ func TestStalledUpstreamDuringDataTempfails(t *testing.T) {
 	}
 	if evs := e.audit.Events(); len(evs) != 1 || evs[0].Action != audit.ActionTempfailed {
 		t.Fatalf("events: %+v", evs)
+	}
+}
+
+// A multi-line greeting read before STARTTLS is replayed whole to the
+// go-smtp client over TLS.
+func TestStartTLSReplaysWholeGreeting(t *testing.T) {
+	cert, err := SelfSigned("up.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		br := bufio.NewReader(c)
+		c.Write([]byte("220-up.test ESMTP\r\n220-second line of the banner\r\n220 third\r\n"))
+		for {
+			l, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			switch {
+			case strings.HasPrefix(l, "EHLO"):
+				c.Write([]byte("250-up.test\r\n250 STARTTLS\r\n"))
+			case strings.HasPrefix(l, "STARTTLS"):
+				c.Write([]byte("220 go ahead\r\n"))
+				tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert}})
+				tc.Handshake()
+				time.Sleep(200 * time.Millisecond)
+				return
+			}
+		}
+	}()
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	out, err := startTLS(context.Background(), conn, "relay.test", &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]byte, 200)
+	n, _ := out.Read(got)
+	if want := "220-up.test ESMTP\r\n220-second line of the banner\r\n220 third\r\n"; string(got[:n]) != want {
+		t.Fatalf("replayed %q, want %q", got[:n], want)
 	}
 }

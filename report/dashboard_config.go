@@ -3,8 +3,10 @@ package report
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strings"
+	"unicode"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -15,18 +17,33 @@ type DashboardConfig struct {
 	// Addr is the dashboard's own listener, e.g. "127.0.0.1:8088". Put it
 	// behind a TLS-terminating reverse proxy; it speaks plain HTTP.
 	Addr string `yaml:"addr"`
+	// InServe runs the dashboard inside `mailaudit serve`, for small
+	// installs. Off by default: the dashboard then runs as its own process
+	// (`mailaudit dashboard --config FILE`, deploy/mailaudit-dashboard.service),
+	// so that a heavy report can never take the mail relay down with it.
+	InServe bool `yaml:"in_serve"`
 	// Users may log in with a password; Hash is a bcrypt hash
 	// (htpasswd -nbBC 12 user pass, the part after the colon).
 	Users []DashboardUser `yaml:"users"`
 	// ProxyHeader, when set, trusts a reverse proxy that has already
 	// authenticated the user and names them in this request header (e.g.
-	// X-Remote-User). Only requests from ProxyNetworks are trusted;
-	// anyone else gets the login form. Leave empty without such a proxy.
+	// X-Remote-User). Only requests from ProxyNetworks are trusted, and
+	// ProxyNetworks must be listed explicitly: a default (say loopback)
+	// would let any local process name itself anyone.
 	ProxyHeader   string   `yaml:"proxy_header"`
-	ProxyNetworks []string `yaml:"proxy_networks"` // CIDRs; default 127.0.0.1/32, ::1/128
-	// SessionKey signs login cookies (at least 32 bytes). Empty: a random
-	// key per start, so a restart logs everyone out.
+	ProxyNetworks []string `yaml:"proxy_networks"` // CIDRs of the reverse proxy
+	// SessionKey signs login cookies: at least 32 random bytes, e.g. the
+	// output of `openssl rand -base64 32`. Empty: a random key per start.
+	// Either way a restart ends every session (see report/dashboard).
 	SessionKey string `yaml:"session_key"`
+	// SecureCookie marks the session cookie Secure (sent over HTTPS only).
+	// Default true: the dashboard is meant to sit behind a TLS proxy, where
+	// the Go server itself never sees TLS. Browsers treat 127.0.0.1 and
+	// localhost as secure, so local use works either way.
+	SecureCookie *bool `yaml:"secure_cookie"`
+	// MaxQueries caps the report queries running at once (default 2);
+	// more requests wait, then get 503.
+	MaxQueries int `yaml:"max_queries"`
 	// Low-usage thresholds shown on the usage page, per quarter.
 	MinMessages   uint64 `yaml:"min_messages"`    // default 10
 	MinActiveDays uint64 `yaml:"min_active_days"` // default 5
@@ -38,7 +55,8 @@ type DashboardUser struct {
 	Hash string `yaml:"bcrypt"`
 }
 
-// WithDefaults fills unset thresholds and proxy networks.
+// WithDefaults fills unset thresholds, the query cap and the cookie flag.
+// Proxy networks get no default (see ProxyHeader).
 func (c DashboardConfig) WithDefaults() DashboardConfig {
 	if c.MinMessages == 0 {
 		c.MinMessages = 10
@@ -46,8 +64,12 @@ func (c DashboardConfig) WithDefaults() DashboardConfig {
 	if c.MinActiveDays == 0 {
 		c.MinActiveDays = 5
 	}
-	if c.ProxyHeader != "" && len(c.ProxyNetworks) == 0 {
-		c.ProxyNetworks = []string{"127.0.0.1/32", "::1/128"}
+	if c.MaxQueries == 0 {
+		c.MaxQueries = 2
+	}
+	if c.SecureCookie == nil {
+		on := true
+		c.SecureCookie = &on
 	}
 	return c
 }
@@ -67,23 +89,75 @@ func (c DashboardConfig) Validate() error {
 	seen := map[string]bool{}
 	for i, u := range c.Users {
 		switch {
-		case strings.TrimSpace(u.Name) == "" || strings.ContainsAny(u.Name, "|\r\n"):
+		case strings.TrimSpace(u.Name) == "" || strings.ContainsAny(u.Name, "|\r\n") || len(u.Name) > 256:
 			bad(fmt.Sprintf("users[%d].name", i), "empty or invalid")
 		case seen[u.Name]:
 			bad(fmt.Sprintf("users[%d].name", i), "%q listed twice", u.Name)
 		}
 		seen[u.Name] = true
+		key := fmt.Sprintf("users[%d].bcrypt", i)
 		if _, err := bcrypt.Cost([]byte(u.Hash)); err != nil {
-			bad(fmt.Sprintf("users[%d].bcrypt", i), "not a bcrypt hash (%v)", err)
+			bad(key, "not a bcrypt hash (%v)", err)
+		} else if strings.Contains(strings.ToLower(u.Hash), "replace") {
+			bad(key, "is the example's placeholder: htpasswd -nbBC 12 NAME PASSWORD gives a hash")
+		} else if len(u.Hash) != 60 {
+			bad(key, "not a bcrypt hash (%d characters, want 60)", len(u.Hash))
 		}
+	}
+	if c.ProxyHeader != "" && len(c.ProxyNetworks) == 0 {
+		bad("proxy_networks", "must list the reverse proxy's addresses (CIDRs) when proxy_header is set")
 	}
 	for i, n := range c.ProxyNetworks {
 		if _, _, err := net.ParseCIDR(n); err != nil {
 			bad(fmt.Sprintf("proxy_networks[%d]", i), "%q: not a CIDR", n)
 		}
 	}
-	if c.SessionKey != "" && len(c.SessionKey) < 32 {
-		bad("session_key", "must be at least 32 bytes")
+	if c.SessionKey != "" {
+		if err := CheckSecretKey(c.SessionKey, 32); err != nil {
+			bad("session_key", "%v", err)
+		}
+	}
+	if c.MaxQueries < 1 || c.MaxQueries > 64 {
+		bad("max_queries", "must be 1-64, got %d", c.MaxQueries)
 	}
 	return errors.Join(errs...)
+}
+
+// placeholderWords mark a key someone copied from an example instead of
+// generating.
+var placeholderWords = []string{"change", "replace", "example", "placeholder", "secret", "password", "random", "please", "xxxx"}
+
+// CheckSecretKey refuses a key that is short, a copied placeholder or of
+// low entropy. The entropy estimate is the string's own symbol statistics
+// (Shannon entropy per character times its length): a generated key
+// (openssl rand -base64 32: ~5 bits a character, ~220 bits) passes; a
+// repeated pattern or a sentence does not reach 3.5 bits a character.
+func CheckSecretKey(key string, minBytes int) error {
+	if len(key) < minBytes {
+		return fmt.Errorf("must be at least %d bytes (generate one: openssl rand -base64 32)", minBytes)
+	}
+	lower := strings.ToLower(key)
+	for _, w := range placeholderWords {
+		if strings.Contains(lower, w) {
+			return fmt.Errorf("looks like a placeholder (contains %q): generate one with openssl rand -base64 32", w)
+		}
+	}
+	freq := map[rune]float64{}
+	n := 0.0
+	for _, r := range key {
+		if unicode.IsSpace(r) {
+			return errors.New("must not contain spaces (generate one: openssl rand -base64 32)")
+		}
+		freq[r]++
+		n++
+	}
+	h := 0.0
+	for _, f := range freq {
+		p := f / n
+		h -= p * math.Log2(p)
+	}
+	if h < 3.5 || h*n < 128 {
+		return fmt.Errorf("too little entropy (~%.0f bits): generate one with openssl rand -base64 32", h*n)
+	}
+	return nil
 }

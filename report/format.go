@@ -182,6 +182,9 @@ func WriteCSV(w io.Writer, t *Table) error {
 		rec := make([]string, len(r))
 		for i, v := range r {
 			rec[i] = cellText(v)
+			if _, isText := v.(string); isText {
+				rec[i] = defuseFormula(rec[i])
+			}
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -189,6 +192,20 @@ func WriteCSV(w io.Writer, t *Table) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// defuseFormula keeps a spreadsheet from running a text cell as a formula:
+// senders, subjects and attachment names come from mail, and a sender
+// "=HYPERLINK(...)@x" opened in Excel or LibreOffice would be evaluated.
+// Following OWASP's CSV-injection rule, a cell starting with = + - @ (or a
+// tab or carriage return, which some programs skip before such a sign)
+// gets a leading single quote, which the spreadsheet shows as text. Only
+// text cells are changed: counts are numbers and never start with a sign.
+func defuseFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // sheetName makes a valid, unique-enough sheet name (31 characters, none
@@ -282,7 +299,9 @@ func WriteXLSX(w io.Writer, tables []*Table) error {
 			return fmt.Errorf("xlsx: %w", err)
 		}
 	}
-	f.SetActiveSheet(0)
+	// No SetActiveSheet: the first sheet is the workbook's active tab
+	// already, and excelize would parse every streamed sheet back into
+	// memory to set it (500 MB for 20,000 findings rows).
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}

@@ -35,13 +35,32 @@ func civil(t time.Time) time.Time {
 // Today is the agency's current calendar day.
 func Today(now time.Time) time.Time { return civil(now.In(agencyZone())) }
 
-// ParseDay parses YYYY-MM-DD as a civil day.
+// The years a ClickHouse Date can hold. 18.16 stores a Date as days since
+// 1970-01-01 in a UInt16 and turns anything outside its range into
+// 0000-00-00 without an error, so a period reaching past these years would
+// silently match nothing (or the wrong days): such dates are refused here.
+const (
+	MinYear = 1970
+	MaxYear = 2105
+)
+
+// ParseDay parses YYYY-MM-DD as a civil day within MinYear..MaxYear.
 func ParseDay(s string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q: not a date (want YYYY-MM-DD)", s)
 	}
+	if err := checkYear(t.Year()); err != nil {
+		return time.Time{}, fmt.Errorf("%q: %w", s, err)
+	}
 	return t, nil
+}
+
+func checkYear(y int) error {
+	if y < MinYear || y > MaxYear {
+		return fmt.Errorf("year %d is outside what the audit tables can hold (%d-%d)", y, MinYear, MaxYear)
+	}
+	return nil
 }
 
 var quarterRE = regexp.MustCompile(`^(?i)(?:(\d{4})[-/ ]?Q([1-4])|Q([1-4])[-/ ]?(\d{4}))$`)
@@ -59,6 +78,9 @@ func ParseQuarter(s string) (Period, error) {
 	}
 	y, _ := strconv.Atoi(ys)
 	q, _ := strconv.Atoi(qs)
+	if err := checkYear(y); err != nil {
+		return Period{}, fmt.Errorf("quarter %q: %w", s, err)
+	}
 	from := time.Date(y, time.Month(3*(q-1)+1), 1, 0, 0, 0, 0, time.UTC)
 	return Period{From: from, To: from.AddDate(0, 3, -1), Label: fmt.Sprintf("%dQ%d", y, q)}, nil
 }
@@ -92,6 +114,31 @@ func ParsePeriod(quarter, from, to string) (Period, error) {
 		return Period{}, fmt.Errorf("to %s is before from %s", to, from)
 	}
 	return Period{From: f, To: t, Label: f.Format(time.DateOnly) + ".." + t.Format(time.DateOnly)}, nil
+}
+
+// Limits bound what one request may ask of ClickHouse and of the process
+// that renders the answer: a web page must not be able to ask for ten
+// thousand years by day (3.6 million buckets held in memory at once).
+type Limits struct {
+	MaxDays      int // longest period, in days
+	MaxDaysByDay int // longest period a by-day breakdown may cover
+}
+
+// DashboardLimits are the dashboard's: two years, day granularity over at
+// most a quarter (92 days).
+func DashboardLimits() Limits { return Limits{MaxDays: 2*366 + 1, MaxDaysByDay: 92} }
+
+// Check reports whether p, broken down by granularity g ("" = no
+// breakdown), stays within l. A zero field is no limit.
+func (l Limits) Check(p Period, g string) error {
+	n := p.Days()
+	if l.MaxDays > 0 && n > l.MaxDays {
+		return fmt.Errorf("period %s is %d days; at most %d are allowed", p.Label, n, l.MaxDays)
+	}
+	if g == ByDay && l.MaxDaysByDay > 0 && n > l.MaxDaysByDay {
+		return fmt.Errorf("period %s is %d days; by day at most %d are allowed (choose week or month)", p.Label, n, l.MaxDaysByDay)
+	}
+	return nil
 }
 
 // Days is the number of days in p.

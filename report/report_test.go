@@ -408,3 +408,71 @@ func TestDisplayWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestPeriodBounds: ClickHouse 18.16 turns dates outside its years into
+// 0000-00-00 without an error, so such periods must be refused, and the
+// dashboard's limits cap the span and the by-day breakdown.
+func TestPeriodBounds(t *testing.T) {
+	for _, c := range [][3]string{
+		{"", "0000-01-01", "9999-12-31"}, {"", "1969-12-31", "2024-01-01"}, {"", "2024-01-01", "2106-01-01"},
+		{"0001Q1", "", ""}, {"9999Q4", "", ""},
+	} {
+		if p, err := report.ParsePeriod(c[0], c[1], c[2]); err == nil {
+			t.Errorf("%v accepted as %s", c, p.Label)
+		}
+	}
+	if _, err := report.ParseDay("0000-01-01"); err == nil {
+		t.Error("day 0000-01-01 accepted")
+	}
+	for _, c := range [][2]string{{"1970-01-01", "1970-01-01"}, {"2105-12-31", "2105-12-31"}} {
+		if _, err := report.ParsePeriod("", c[0], c[1]); err != nil {
+			t.Errorf("%v refused: %v", c, err)
+		}
+	}
+	l := report.DashboardLimits()
+	period := func(from, to string) report.Period {
+		p, err := report.ParsePeriod("", from, to)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	for _, c := range []struct {
+		from, to, by string
+		ok           bool
+	}{
+		{"2023-01-01", "2024-12-31", report.ByMonth, true}, // two years
+		{"2023-01-01", "2024-12-31", report.ByWeek, true},
+		{"2022-01-01", "2024-12-31", report.ByMonth, false}, // three
+		{"2022-01-01", "2024-12-31", "", false},
+		{"2024-04-01", "2024-06-30", report.ByDay, true}, // a quarter by day
+		{"2024-07-01", "2024-09-30", report.ByDay, true}, // 92 days
+		{"2024-01-01", "2024-06-30", report.ByDay, false},
+	} {
+		err := l.Check(period(c.from, c.to), c.by)
+		if (err == nil) != c.ok {
+			t.Errorf("%s..%s by %q: err %v, want ok=%v", c.from, c.to, c.by, err, c.ok)
+		}
+	}
+}
+
+// TestCSVFormulaPrefix: text cells that a spreadsheet would run as a
+// formula get OWASP's leading quote; numbers and harmless text do not.
+func TestCSVFormulaPrefix(t *testing.T) {
+	tab := &report.Table{Columns: []report.Column{{Key: "a", Header: "a"}, {Key: "b", Header: "b"}},
+		Rows: [][]any{
+			{"=1+2@gmail.com", uint64(3)}, {"+84 912", "-5"}, {"@SUM(A1)", "\t=cmd"}, {"\r=x", "a=b"}, {"", "Nguyễn"},
+		}}
+	var b bytes.Buffer
+	if err := report.WriteCSV(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b.Bytes(), []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"a", "b"}, {"'=1+2@gmail.com", "3"}, {"'+84 912", "'-5"}, {"'@SUM(A1)", "'\t=cmd"}, {"'\r=x", "a=b"}, {"", "Nguyễn"}}
+	if !reflect.DeepEqual(recs, want) {
+		t.Errorf("csv cells %q, want %q", recs, want)
+	}
+}

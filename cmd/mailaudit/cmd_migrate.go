@@ -35,7 +35,6 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		onCluster  = fs.Bool("on-cluster", false, "apply DDL once with ON CLUSTER (needs ZooKeeper/Keeper)")
 		replicated = fs.Bool("replicated", false, "use Replicated*MergeTree engines (cluster only; needs ZooKeeper/Keeper)")
 		user       = fs.String("user", "", "ClickHouse user")
-		password   = fs.String("password", "", "ClickHouse password (prefer the config file)")
 		print      = fs.Bool("print", false, "print the DDL of all versions instead of applying it")
 	)
 	fs.Usage = func() {
@@ -70,9 +69,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if *user != "" {
 		cfg.ClickHouse.User = *user
 	}
-	if *password != "" {
-		cfg.ClickHouse.Password = *password
-	}
+	passwordFromEnv(&cfg)
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "migrate: %v\n", err)
@@ -129,8 +126,9 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // day. It adds what is missing and subtracts what is counted too often
 // (a duplicate inserted outside the writer: a hand re-insert, demo-data
 // run twice, an old spool "sent" file restored). Running it again changes
-// nothing. It takes the same connection flags as migrate and, in a cluster
-// without ON CLUSTER, runs on each node.
+// nothing. It takes the same connection flags as migrate (the password
+// from the config or MAILAUDIT_CLICKHOUSE_PASSWORD, never a flag) and, in
+// a cluster, runs on each node.
 func cmdRebuildDaily(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rebuild-daily", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -140,7 +138,6 @@ func cmdRebuildDaily(ctx context.Context, args []string, stdout, stderr io.Write
 		database   = fs.String("database", "", "database name (default "+audit.DefaultDatabase+")")
 		cluster    = fs.String("cluster", "", "cluster name from remote_servers (runs on every --addr node)")
 		user       = fs.String("user", "", "ClickHouse user")
-		password   = fs.String("password", "", "ClickHouse password (prefer the config file)")
 		fromS      = fs.String("from", "", "first day, YYYY-MM-DD (default: every day)")
 		toS        = fs.String("to", "", "last day, YYYY-MM-DD (default: --from, or every day)")
 	)
@@ -195,9 +192,7 @@ func cmdRebuildDaily(ctx context.Context, args []string, stdout, stderr io.Write
 	if *user != "" {
 		cfg.ClickHouse.User = *user
 	}
-	if *password != "" {
-		cfg.ClickHouse.Password = *password
-	}
+	passwordFromEnv(&cfg)
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "rebuild-daily: %v\n", err)

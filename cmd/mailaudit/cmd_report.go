@@ -33,7 +33,10 @@ Common flags:
   --config FILE      daemon configuration; its audit: and policy: sections are read
   --addr H:P         ClickHouse native address (overrides the config)
   --database DB      database (default mailaudit)
-  --user U --password P
+  --user U           ClickHouse user; the password comes from the config
+                     (audit.clickhouse.password) or the environment variable
+                     MAILAUDIT_CLICKHOUSE_PASSWORD, never from the command
+                     line, where every local user could read it in ps
   --roster FILE      staff CSV (overrides policy.roster)
   --format F         table (default), csv, json or xlsx
   --out FILE         write there instead of standard output (xlsx needs it)
@@ -44,9 +47,21 @@ ends included. CSV holds one table (usage: --by person or division); table,
 json and xlsx hold all of them.
 `
 
+// passwordEnv names the environment variable that carries the ClickHouse
+// password to the command-line tools: a --password flag would show in ps
+// and in shell history.
+const passwordEnv = "MAILAUDIT_CLICKHOUSE_PASSWORD"
+
+// passwordFromEnv sets the ClickHouse password from passwordEnv when set.
+func passwordFromEnv(a *audit.Config) {
+	if p, ok := os.LookupEnv(passwordEnv); ok {
+		a.ClickHouse.Password = p
+	}
+}
+
 // connFlags are the flags every command that reads ClickHouse shares.
 type connFlags struct {
-	config, addr, database, user, password, roster *string
+	config, addr, database, user, roster *string
 }
 
 func addConnFlags(fs *flag.FlagSet) connFlags {
@@ -55,7 +70,6 @@ func addConnFlags(fs *flag.FlagSet) connFlags {
 		addr:     fs.String("addr", "", "ClickHouse native address(es), comma-separated host:port"),
 		database: fs.String("database", "", "database (default "+audit.DefaultDatabase+")"),
 		user:     fs.String("user", "", "ClickHouse user"),
-		password: fs.String("password", "", "ClickHouse password (prefer the config file)"),
 		roster:   fs.String("roster", "", "staff roster CSV (overrides policy.roster)"),
 	}
 }
@@ -91,9 +105,7 @@ func (c connFlags) load() (audit.Config, policy.Config, error) {
 	if *c.user != "" {
 		a.ClickHouse.User = *c.user
 	}
-	if *c.password != "" {
-		a.ClickHouse.Password = *c.password
-	}
+	passwordFromEnv(&a)
 	if *c.roster != "" {
 		p.Roster = *c.roster
 	}
@@ -124,7 +136,8 @@ func (c connFlags) open(needRoster bool) (driver.Conn, audit.Schema, *policy.Ros
 	}
 	conn, err := openFromConfig(acfg)
 	if err != nil {
-		return nil, audit.Schema{}, nil, err
+		return nil, audit.Schema{}, nil, fmt.Errorf("cannot reach ClickHouse at %s (%s): start it (scripts/clickhouse.sh) or fix audit.clickhouse in the config",
+			strings.Join(acfg.ClickHouse.Addr.List(), ","), oneLine(err))
 	}
 	return conn, schemaFor(acfg), roster, nil
 }
@@ -226,6 +239,11 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(1, "%v", err)
 	}
 	defer conn.Close()
+	if v, err := audit.SchemaVersion(ctx, conn, schema); err != nil {
+		return fail(1, "cannot read the audit schema in ClickHouse: %s", oneLine(err))
+	} else if v == 0 {
+		return fail(1, "the audit database %q does not exist yet: start `mailaudit serve` once (it creates the schema) or run `mailaudit migrate --config FILE`", schema.Database)
+	}
 	if roster == nil {
 		fmt.Fprintf(stderr, "report %s: no roster configured: names, divisions and silent staff are missing\n", kind)
 	}

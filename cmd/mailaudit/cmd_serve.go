@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -48,6 +49,9 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	if _, err := buildRuntime(cfg); err != nil {
 		fmt.Fprintln(stderr, "mailaudit: "+oneLine(err))
 		return 1
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(stderr, "mailaudit: warning: "+w)
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", args[0])
 	return 0
@@ -178,10 +182,23 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	if ac.Instance == "" {
 		ac.Instance = cfg.Instance
 	}
+	for _, w := range cfg.Warnings() {
+		log.Warn("configuration: " + w)
+	}
 	aw, err := audit.Open(ctx, ac, log, reg)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	// The writer migrates when it first ships a record; reports and the
+	// dashboard need the tables before that.
+	schemaDone := make(chan struct{})
+	defer func() { <-schemaDone }()
+	schemaCtx, stopSchema := context.WithCancel(ctx)
+	defer stopSchema() // runs before the wait above
+	go func() {
+		defer close(schemaDone)
+		ensureSchema(schemaCtx, ac, log)
+	}()
 	r, err := relay.New(rt, auditSink{w: aw, cfg: ac}, log.With("component", "relay"), reg)
 	if err != nil {
 		aw.Close(context.Background())
@@ -193,14 +210,16 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	var admin *http.Server
 	if cfg.Admin.Addr != "" {
-		admin, err = startAdmin(cfg.Admin.Addr, reg, log)
+		admin, err = startAdmin(cfg.Admin, reg, log)
 		if err != nil {
 			r.Shutdown(context.Background())
 			aw.Close(context.Background())
 			return err
 		}
 	}
-	if cfg.Dashboard != nil {
+	// The dashboard runs here only when asked (dashboard.in_serve): on its
+	// own (mailaudit dashboard) a heavy report cannot take the relay down.
+	if cfg.Dashboard != nil && cfg.Dashboard.InServe {
 		conn, err := audit.OpenClickHouse(ac)
 		if err != nil {
 			r.Shutdown(context.Background())
@@ -255,6 +274,64 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	return errors.Join(errs...)
 }
 
+// ensureSchema creates or upgrades the audit schema at start, so that a
+// fresh install answers reports before its first message. While ClickHouse
+// cannot be reached it tries again with a growing pause (up to a minute)
+// until it succeeds or ctx ends; the relay runs meanwhile (records wait in
+// the spool).
+func ensureSchema(ctx context.Context, ac audit.Config, log *slog.Logger) {
+	schema := audit.SchemaFor(ac)
+	nodes := [][]string{ac.ClickHouse.Addr.List()}
+	if schema.Cluster != "" && !schema.OnCluster {
+		// Per-node DDL: every node needs its local tables.
+		nodes = nodes[:0]
+		for _, a := range ac.ClickHouse.Addr.List() {
+			nodes = append(nodes, []string{a})
+		}
+	}
+	pause := time.Second
+	for _, addrs := range nodes {
+		for attempt := 1; ; attempt++ {
+			err := migrateNode(ctx, ac, schema, addrs, log)
+			if err == nil {
+				break
+			}
+			if ctx.Err() != nil {
+				return
+			}
+			lvl := slog.LevelWarn
+			if attempt > 1 {
+				lvl = slog.LevelDebug // said once; the audit writer's metrics show the outage
+			}
+			log.Log(ctx, lvl, "audit schema not checked yet; retrying in the background", "clickhouse", strings.Join(addrs, ","), "retry_in", pause.String(), "err", oneLine(err))
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+			pause = min(2*pause, time.Minute)
+		}
+	}
+}
+
+func migrateNode(ctx context.Context, ac audit.Config, schema audit.Schema, addrs []string, log *slog.Logger) error {
+	conn, err := audit.OpenClickHouse(ac, addrs...)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	mctx, cancel := context.WithTimeout(ctx, 10*ac.ClickHouse.Timeout)
+	defer cancel()
+	from, to, err := audit.Migrate(mctx, conn, schema, log)
+	if err != nil {
+		return err
+	}
+	if from != to {
+		log.Info("audit schema ready", "database", schema.Database, "version", to, "was", from)
+	}
+	return nil
+}
+
 // reload reads the config file again and swaps the runtime; a config that
 // does not validate is refused and the running one kept.
 func reload(r *relay.Relay, old *config.Config, log *slog.Logger) *policy.Engine {
@@ -278,19 +355,22 @@ func reload(r *relay.Relay, old *config.Config, log *slog.Logger) *policy.Engine
 	return nil
 }
 
-func startAdmin(addr string, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
+func startAdmin(c config.Admin, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, "ok\n") })
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("admin listener %s: %w", addr, err)
+	if c.Pprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("admin listener %s: %w", c.Addr, err)
+	}
+	// No write timeout: a CPU profile takes its ?seconds= to answer.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("admin listener stopped", "err", err)

@@ -20,6 +20,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":         {cmdServe, "serve --config FILE          run the relay daemon"},
 		"check-config":  {cmdCheckConfig, "check-config FILE            validate a configuration and exit"},
+		"dashboard":     {cmdDashboard, "dashboard --config FILE      run the auditors' web dashboard as its own process"},
 		"sink":          {cmdSink, "sink [--addr A] [--dir D]    run a stand-in upstream SMTP server"},
 		"bench":         {cmdBench, "bench [flags]                measure direct-to-sink vs via-relay throughput"},
 		"classify":      {cmdClassify, "classify [--json] PATH...    label messages with document types"},

@@ -56,6 +56,7 @@ type Server struct {
 	t       testing.TB
 	dir     string
 	tcpPort int
+	tlsPort int      // 0: no secure native port
 	bin     []string // argv prefix: server binary (+ "server" for the modern one)
 
 	mu   sync.Mutex
@@ -80,6 +81,33 @@ func New(t testing.TB) *Server {
 	ports := freePorts(t, 3)
 	return newServer(t, ports[0], ports[1], ports[2], "")
 }
+
+// TLSFiles are the PEM files of a secure native port. With ClientCA set
+// the server requires a client certificate signed by it.
+type TLSFiles struct {
+	Cert, Key, ClientCA string
+}
+
+// StartTLS is Start with a secure native port (tcp_port_secure, TLS with
+// f's certificate) next to the plain one; SecureAddr names it.
+func StartTLS(t testing.TB, f TLSFiles) *Server {
+	t.Helper()
+	ports := freePorts(t, 4)
+	verify := "<verificationMode>none</verificationMode>"
+	if f.ClientCA != "" {
+		verify = "<verificationMode>strict</verificationMode><caConfig>" + f.ClientCA + "</caConfig>"
+	}
+	s := newServer(t, ports[0], ports[1], ports[2], fmt.Sprintf(`<tcp_port_secure>%d</tcp_port_secure>
+  <openSSL><server><certificateFile>%s</certificateFile><privateKeyFile>%s</privateKeyFile>%s
+    <loadDefaultCAFile>false</loadDefaultCAFile><disableProtocols>sslv2,sslv3,tlsv1,tlsv1_1</disableProtocols>
+  </server></openSSL>`, ports[3], f.Cert, f.Key, verify))
+	s.tlsPort = ports[3]
+	s.Start()
+	return s
+}
+
+// SecureAddr is the secure native-protocol address (StartTLS only).
+func (s *Server) SecureAddr() string { return "127.0.0.1:" + strconv.Itoa(s.tlsPort) }
 
 // StartCluster starts n servers, each configured with a remote_servers entry
 // named cluster that has one shard per server (in order), so that a

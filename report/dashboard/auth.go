@@ -2,13 +2,17 @@ package dashboard
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"golang.org/x/crypto/bcrypt"
 )
@@ -18,55 +22,109 @@ const (
 	sessionTTL    = 12 * time.Hour
 )
 
-// sign makes a session cookie value: user|expiry|mac. The dashboard keeps
-// no session table, so a restart with the same key keeps people logged in
-// and several instances behind one proxy agree.
-func (s *Server) sign(user string, exp time.Time) string {
-	payload := user + "|" + strconv.FormatInt(exp.Unix(), 10)
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(payload))
-	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+// sessions signs and checks login cookies. A cookie is
+// user|expiry|epoch|version, HMAC-SHA256 signed. The signature alone is
+// not trusted: the user must still be configured, the expiry must lie
+// within one TTL from now (a forged ten-year cookie is refused even under a
+// leaked key), and epoch and version must match this process's:
+//
+//   - epoch is random per start, so a restart ends every session (a user
+//     removed from the configuration is gone for good after the restart
+//     that reads it);
+//   - version counts the user's logouts, so logging out ends every session
+//     of that user, in every browser, not just the cookie in hand.
+//
+// The versions live in memory only, which is why the epoch exists: a
+// logout forgotten by a restart cannot bring an old cookie back.
+type sessions struct {
+	key   []byte
+	epoch uint64
+	users map[string]string // name → bcrypt hash (a password change ends sessions)
+	now   func() time.Time
+
+	mu      sync.Mutex
+	version map[string]uint64
 }
 
-// verify returns the user of a valid, unexpired cookie value.
-func (s *Server) verify(v string) (string, bool) {
-	p, mac, ok := strings.Cut(v, ".")
-	if !ok {
+func newSessions(key []byte, users map[string]string, now func() time.Time) (*sessions, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, err
+	}
+	return &sessions{key: key, epoch: binary.LittleEndian.Uint64(b[:]), users: users, now: now, version: map[string]uint64{}}, nil
+}
+
+func (s *sessions) mac(payload []byte, user string) []byte {
+	m := hmac.New(sha256.New, s.key)
+	m.Write(payload)
+	m.Write([]byte{0})
+	m.Write([]byte(s.users[user]))
+	return m.Sum(nil)
+}
+
+func (s *sessions) versionOf(user string) uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.version[user]
+}
+
+// issue makes a cookie value for user, valid for sessionTTL.
+func (s *sessions) issue(user string) string {
+	payload := strings.Join([]string{user, strconv.FormatInt(s.now().Add(sessionTTL).Unix(), 10),
+		strconv.FormatUint(s.epoch, 36), strconv.FormatUint(s.versionOf(user), 10)}, "|")
+	return base64.RawURLEncoding.EncodeToString([]byte(payload)) + "." + base64.RawURLEncoding.EncodeToString(s.mac([]byte(payload), user))
+}
+
+// verify returns the user of a valid cookie value.
+func (s *sessions) verify(v string) (string, bool) {
+	p, sig, ok := strings.Cut(v, ".")
+	if !ok || len(v) > 1024 {
 		return "", false
 	}
 	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	sum, err2 := base64.RawURLEncoding.DecodeString(mac)
+	sum, err2 := base64.RawURLEncoding.DecodeString(sig)
 	if err1 != nil || err2 != nil {
 		return "", false
 	}
-	m := hmac.New(sha256.New, s.key)
-	m.Write(payload)
-	if !hmac.Equal(sum, m.Sum(nil)) {
+	f := strings.Split(string(payload), "|")
+	if len(f) != 4 {
 		return "", false
 	}
-	user, exp, ok := strings.Cut(string(payload), "|")
-	if !ok {
+	user := f[0]
+	if _, known := s.users[user]; !known {
 		return "", false
 	}
-	e, err := strconv.ParseInt(exp, 10, 64)
-	if err != nil || s.now().Unix() > e {
+	if !hmac.Equal(sum, s.mac(payload, user)) {
+		return "", false
+	}
+	exp, err := strconv.ParseInt(f[1], 10, 64)
+	now := s.now().Unix()
+	if err != nil || exp < now || exp > now+int64(sessionTTL/time.Second) {
+		return "", false
+	}
+	if f[2] != strconv.FormatUint(s.epoch, 36) || f[3] != strconv.FormatUint(s.versionOf(user), 10) {
 		return "", false
 	}
 	return user, true
 }
 
-// user returns who is logged in: a valid session cookie, or the proxy
-// header from a trusted proxy address.
+// end ends every session of user.
+func (s *sessions) end(user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version[user]++
+}
+
+// user returns who is logged in. In proxy mode a request from the proxy is
+// the proxy's word (its header, never a cookie: the proxy decides who is
+// logged in); anyone else needs a valid session cookie.
 func (s *Server) user(r *http.Request) (string, bool) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		if u, ok := s.verify(c.Value); ok {
-			return u, true
-		}
+	if s.cfg.ProxyHeader != "" && s.fromProxy(r) {
+		h := strings.TrimSpace(r.Header.Get(s.cfg.ProxyHeader))
+		return h, h != "" && len(h) <= 256 && !strings.ContainsFunc(h, unicode.IsControl)
 	}
-	if s.cfg.ProxyHeader != "" {
-		if h := strings.TrimSpace(r.Header.Get(s.cfg.ProxyHeader)); h != "" && s.fromProxy(r) {
-			return h, true
-		}
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return s.sess.verify(c.Value)
 	}
 	return "", false
 }
@@ -85,15 +143,15 @@ func (s *Server) fromProxy(r *http.Request) bool {
 	return false
 }
 
-// checkPassword compares against every user's hash the same way, so that
-// the response time does not tell which names exist.
+// checkPassword runs one bcrypt comparison whether or not the name
+// exists (against a dummy hash of the same cost for an unknown name), so
+// that the response time does not tell which names exist and one attempt
+// costs one bcrypt, not one per configured user.
 func (s *Server) checkPassword(name, password string) bool {
-	ok := false
-	for _, u := range s.cfg.Users {
-		err := bcrypt.CompareHashAndPassword([]byte(u.Hash), []byte(password))
-		if u.Name == name && err == nil {
-			ok = true
-		}
+	hash, known := s.sess.users[name]
+	if !known {
+		hash = s.dummyHash
 	}
-	return ok
+	err := bcrypt.CompareHashAndPassword([]byte(hash), []byte(password))
+	return known && err == nil
 }

@@ -73,6 +73,7 @@ func texts() map[string][2]string {
 		"user":         {"Tên đăng nhập", "User name"},
 		"password":     {"Mật khẩu", "Password"},
 		"loginfailed":  {"Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."},
+		"toomany":      {"Quá nhiều lần đăng nhập sai; vui lòng thử lại sau.", "Too many failed logins; try again later."},
 		"quarter":      {"Quý", "Quarter"},
 		"show":         {"Xem", "Show"},
 		"weekly":       {"Thư qua hệ thống Thành phố theo tuần", "Messages through the city system per week"},

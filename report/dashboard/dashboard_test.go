@@ -3,8 +3,11 @@ package dashboard_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -18,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/crypto/bcrypt"
@@ -32,7 +36,11 @@ const (
 	testPass = "Mật-khẩu#2024"
 )
 
-func startDashboard(t *testing.T) (*httptest.Server, *report.Source) {
+// testKey is the session key of the tests' dashboards; the forged-cookie
+// test signs with it as an attacker who read the configuration would.
+const testKey = "tS9vQk3xW1zR7bN2mJ8cL5yH0pF4gD6a"
+
+func startDashboard(t *testing.T, edit ...func(*report.DashboardConfig)) (*httptest.Server, *report.Source) {
 	t.Helper()
 	env := fixture.Start(t)
 	hash, err := bcrypt.GenerateFromPassword([]byte(testPass), bcrypt.MinCost)
@@ -40,7 +48,10 @@ func startDashboard(t *testing.T) (*httptest.Server, *report.Source) {
 		t.Fatal(err)
 	}
 	cfg := report.DashboardConfig{Addr: "127.0.0.1:0", Users: []report.DashboardUser{{Name: testUser, Hash: string(hash)}},
-		MinMessages: 3, MinActiveDays: 2}
+		MinMessages: 3, MinActiveDays: 2, SessionKey: testKey}
+	for _, e := range edit {
+		e(&cfg)
+	}
 	src := report.NewSource(env.Conn, env.Schema, env.Roster)
 	srv, err := dashboard.New(cfg, func() *report.Source { return src }, nil)
 	if err != nil {
@@ -192,11 +203,115 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("low users on the page: %v", page.Low)
 	}
 
-	// English switch, then the findings drill-down.
+	// Every download link of the page, clicked in the browser: each file
+	// must hold the page's figures (the links once lost their period and
+	// the files silently showed the current quarter).
+	dir := t.TempDir()
+	progress := chromedp.Events(ctx, browser.DownloadProgress)
+	nextEvent, stopEvents := iter.Pull2(progress)
+	defer stopEvents()
+	step(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: new(true)})
+		return err
+	}))
+	download := func(prefix string) [][]string {
+		t.Helper()
+		step(chromedp.Click(`a[href^="` + prefix + `"]`))
+		for {
+			ev, err, ok := nextEvent()
+			if !ok || err != nil {
+				t.Fatalf("browser: download %s: %v", prefix, err)
+			}
+			switch ev.State {
+			case browser.DownloadProgressStateCompleted:
+				return readTable(t, filepath.Join(dir, ev.GUID), prefix)
+			case browser.DownloadProgressStateCanceled:
+				t.Fatalf("browser: download %s canceled", prefix)
+			}
+		}
+	}
+	counts := func(r []string, from int) row {
+		return row{"messages": r[from], "mandated": r[from+1], "active_days": r[from+2], "flagged": r[from+3], "attempts": r[from+4]}
+	}
+	for _, f := range []string{"/download/usage.csv?", "/download/usage.xlsx?"} {
+		got := map[string]row{}
+		for _, r := range download(f)[1:] {
+			if r[1] == "Tổng cộng" {
+				if !reflect.DeepEqual(counts(r, 3), page.Total) {
+					t.Errorf("%s total %v, page %v", f, counts(r, 3), page.Total)
+				}
+				continue
+			}
+			got[r[0]] = counts(r, 3)
+		}
+		if !reflect.DeepEqual(got, page.Persons) {
+			t.Errorf("%s persons %v, page %v", f, got, page.Persons)
+		}
+	}
+	got := map[string]row{}
+	for _, r := range download("/download/usage-divisions.csv?")[1:] {
+		if r[0] == "(ngoài danh sách)" {
+			r[0] = ""
+		}
+		got[r[0]] = counts(r, 2)
+	}
+	if !reflect.DeepEqual(got, page.Divisions) {
+		t.Errorf("usage-divisions.csv %v, page %v", got, page.Divisions)
+	}
+	for _, f := range []string{"/download/low-usage.csv?", "/download/low-usage.xlsx?"} {
+		var ids []string
+		for _, r := range download(f)[1:] {
+			if r[0] == "" && strings.HasSuffix(r[1], " người") { // the XLSX's count row
+				if r[1] != fmt.Sprintf("%d người", len(page.Low)) {
+					t.Errorf("%s count row %q", f, r[1])
+				}
+				continue
+			}
+			ids = append(ids, r[0])
+		}
+		sort.Strings(ids)
+		if !reflect.DeepEqual(ids, page.Low) {
+			t.Errorf("%s staff %v, page %v", f, ids, page.Low)
+		}
+	}
+	var typed uint64
+	for _, r := range download("/download/types.xlsx?")[1:] {
+		if len(r[0]) == len("2024-04-01") && strings.HasPrefix(r[0], "2024-") {
+			n, _ := strconv.ParseUint(r[len(r)-2], 10, 64)
+			typed += n
+		}
+	}
+	if itoa(typed) != page.Total["messages"] {
+		t.Errorf("types.xlsx: %d messages over the months, page total %s", typed, page.Total["messages"])
+	}
+
+	// English switch, then the findings page, its downloads and the
+	// drill-down.
 	step(chromedp.Click("#lang-en"), chromedp.WaitVisible("#persons"))
 	h1 := text("h1")
-	step(chromedp.Navigate(ts.URL+"/findings?quarter=2024Q2&kind=secret_document"), chromedp.WaitVisible("#findings a"),
-		chromedp.Click("#findings a"), chromedp.WaitVisible("#message"))
+	step(chromedp.Navigate(ts.URL+"/findings?quarter=2024Q2&kind=secret_document"), chromedp.WaitVisible("#findings a"))
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+		`[...document.querySelectorAll('#findings a')].map(a => a.getAttribute('href').split('/')[2].split('?')[0]).sort().join(',')`))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if ids != fixture.SecretEventID {
+		t.Errorf("findings page rows %q, want the fixture's one secret document", ids)
+	}
+	for _, f := range []string{"/download/findings.csv?", "/download/findings.xlsx?"} {
+		var got []string
+		for _, r := range download(f)[1:] {
+			if len(r) > 0 && len(r[0]) == 36 {
+				got = append(got, r[0])
+			}
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != ids {
+			t.Errorf("%s event ids %v, page %s", f, got, ids)
+		}
+	}
+	step(chromedp.Click("#findings a"), chromedp.WaitVisible("#message"))
 	dl := text("#message")
 	if !strings.HasPrefix(h1, "Quarterly usage") {
 		t.Errorf("English page title %q", h1)
@@ -209,6 +324,45 @@ func TestDashboardInBrowser(t *testing.T) {
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// readTable reads a downloaded CSV (after its byte order mark) or the
+// first sheet of an XLSX, up to the first empty row (the XLSX's title and
+// notes follow one).
+func readTable(t *testing.T, path, link string) [][]string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][]string
+	if strings.Contains(link, ".csv") {
+		if !bytes.HasPrefix(data, []byte("\uFEFF")) {
+			t.Errorf("%s: no byte order mark", link)
+		}
+		if rows, err = csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF")))).ReadAll(); err != nil {
+			t.Fatalf("%s: %v", link, err)
+		}
+	} else {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", link, err)
+		}
+		defer f.Close()
+		if rows, err = f.GetRows(f.GetSheetList()[0]); err != nil {
+			t.Fatalf("%s: %v", link, err)
+		}
+		for i, r := range rows {
+			if len(r) == 0 {
+				rows = rows[:i]
+				break
+			}
+		}
+	}
+	if len(rows) < 2 {
+		t.Fatalf("%s: %d rows: %v", link, len(rows), rows)
+	}
+	return rows
+}
 
 // TestDashboardHTTP covers what needs no browser: the login gate on every
 // page and download, the downloads themselves, and bad input.
@@ -291,13 +445,31 @@ func TestDashboardConfigValidate(t *testing.T) {
 		"dup user":    {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}, {Name: "a", Hash: string(good)}}},
 		"short key":   {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}, SessionKey: "short"},
 		"bad network": {Addr: ":8088", ProxyHeader: "X-Remote-User", ProxyNetworks: []string{"nonsense"}},
+		// Proxy mode needs the proxy's addresses spelled out.
+		"proxy, no networks": {Addr: ":8088", ProxyHeader: "X-Remote-User"},
+		// The example's placeholder and keys a person typed.
+		"placeholder key": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}},
+			SessionKey: "change-me-to-at-least-32-random-bytes-please"},
+		"repeated key": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}},
+			SessionKey: strings.Repeat("ab", 20)},
+		"sentence key": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}},
+			SessionKey: "mật khẩu của phòng kiểm toán năm 2024"},
+		"too many queries": {Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}, MaxQueries: 1000},
 	} {
 		if err := c.WithDefaults().Validate(); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	ok := report.DashboardConfig{Addr: ":8088", ProxyHeader: "X-Remote-User"}.WithDefaults()
+	ok := report.DashboardConfig{Addr: ":8088", ProxyHeader: "X-Remote-User", ProxyNetworks: []string{"10.0.0.5/32"}}.WithDefaults()
 	if err := ok.Validate(); err != nil {
 		t.Errorf("proxy config: %v", err)
+	}
+	// Generated keys pass: base64 and hex of 32 random bytes.
+	for _, k := range []string{testKey, "q7Z0yVn3xS0e5f0l9m1hZb6cU2rT8wK4pJ3aN7dG1sE=",
+		"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"} {
+		c := report.DashboardConfig{Addr: ":8088", Users: []report.DashboardUser{{Name: "a", Hash: string(good)}}, SessionKey: k}
+		if err := c.WithDefaults().Validate(); err != nil {
+			t.Errorf("key %q: %v", k, err)
+		}
 	}
 }

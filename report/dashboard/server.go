@@ -15,15 +15,18 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+	"github.com/google/uuid"
+	"golang.org/x/crypto/bcrypt"
 
 	"mailaudit/audit"
 	"mailaudit/policy"
@@ -33,19 +36,32 @@ import (
 //go:embed assets
 var assets embed.FS
 
-// Server serves the dashboard. It holds no mutable state: sessions live
-// in signed cookies, the roster comes from a function (the daemon's
+// Server serves the dashboard. Its only mutable state is in memory and
+// per process: the session versions (logout), the login throttle and the
+// cap on report queries; the roster comes from a function (the daemon's
 // current one after a reload).
 type Server struct {
-	cfg    report.DashboardConfig
-	source func() *report.Source
-	key    []byte
-	nets   []*net.IPNet
-	tmpl   *template.Template
-	log    *slog.Logger
-	now    func() time.Time
-	mux    *http.ServeMux
+	cfg       report.DashboardConfig
+	source    func() *report.Source
+	sess      *sessions
+	dummyHash string
+	throttle  *throttle
+	queries   chan struct{} // one slot per report query allowed at once
+	limits    report.Limits
+	nets      []*net.IPNet
+	tmpl      *template.Template
+	style     []byte
+	log       *slog.Logger
+	now       func() time.Time
+	mux       *http.ServeMux
 }
+
+// queryWait is how long a request waits for a report-query slot before it
+// gets 503; queryTimeout bounds one page's or download's queries.
+const (
+	queryWait    = 20 * time.Second
+	queryTimeout = 100 * time.Second
+)
 
 // New builds the handler. source is called once per request.
 func New(cfg report.DashboardConfig, source func() *report.Source, log *slog.Logger) (*Server, error) {
@@ -56,15 +72,37 @@ func New(cfg report.DashboardConfig, source func() *report.Source, log *slog.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: cfg, source: source, log: log.With("component", "dashboard"), now: time.Now}
-	if cfg.SessionKey != "" {
-		s.key = []byte(cfg.SessionKey)
-	} else {
-		s.key = make([]byte, 32)
-		if _, err := rand.Read(s.key); err != nil {
+	s := &Server{cfg: cfg, source: source, log: log.With("component", "dashboard"), now: time.Now,
+		queries: make(chan struct{}, cfg.MaxQueries), limits: report.DashboardLimits()}
+	// The clock is read through s.now so that tests can move it.
+	now := func() time.Time { return s.now() }
+	key := []byte(cfg.SessionKey)
+	if len(key) == 0 {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
 			return nil, fmt.Errorf("dashboard: session key: %w", err)
 		}
 	}
+	users := map[string]string{}
+	cost := bcrypt.DefaultCost
+	for _, u := range cfg.Users {
+		users[u.Name] = u.Hash
+		if c, err := bcrypt.Cost([]byte(u.Hash)); err == nil {
+			cost = c
+		}
+	}
+	sess, err := newSessions(key, users, now)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: sessions: %w", err)
+	}
+	s.sess = sess
+	s.throttle = newThrottle(now)
+	// An unknown name is checked against this hash, at the users' cost.
+	dummy, err := bcrypt.GenerateFromPassword([]byte(rand.Text()), cost)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
+	s.dummyHash = string(dummy)
 	for _, n := range cfg.ProxyNetworks {
 		_, ipn, _ := net.ParseCIDR(n) // checked by Validate
 		s.nets = append(s.nets, ipn)
@@ -74,27 +112,39 @@ func New(cfg report.DashboardConfig, source func() *report.Source, log *slog.Log
 		return nil, fmt.Errorf("dashboard: templates: %w", err)
 	}
 	s.tmpl = t
-	static, _ := fs.Sub(assets, "assets")
+	if s.style, err = assets.ReadFile("assets/style.css"); err != nil {
+		return nil, fmt.Errorf("dashboard: %w", err)
+	}
 	m := http.NewServeMux()
-	m.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	// The one static asset, by name: no listing, no template sources.
+	m.HandleFunc("GET /static/style.css", s.serveStyle)
 	m.HandleFunc("GET /login", s.loginForm)
 	m.HandleFunc("POST /login", s.login)
 	m.HandleFunc("POST /logout", s.logout)
 	m.HandleFunc("GET /lang/{lang}", s.setLang)
-	m.HandleFunc("GET /{$}", s.auth(s.overview))
-	m.HandleFunc("GET /usage", s.auth(s.usage))
-	m.HandleFunc("GET /findings", s.auth(s.findings))
-	m.HandleFunc("GET /message/{id}", s.auth(s.message))
-	m.HandleFunc("GET /download/{file}", s.auth(s.download))
+	m.HandleFunc("GET /{$}", s.auth(s.limited(s.overview)))
+	m.HandleFunc("GET /usage", s.auth(s.limited(s.usage)))
+	m.HandleFunc("GET /findings", s.auth(s.limited(s.findings)))
+	m.HandleFunc("GET /message/{id}", s.auth(s.limited(s.message)))
+	m.HandleFunc("GET /download/{file}", s.auth(s.limited(s.download)))
 	s.mux = m
 	return s, nil
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Referrer-Policy", "same-origin")
+	h := w.Header()
+	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; img-src 'self' data:; "+
+		"frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
 	s.mux.ServeHTTP(w, r)
+}
+
+func (s *Server) serveStyle(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(s.style)
 }
 
 // Start serves the dashboard on cfg.Addr until ctx ends or stop is called.
@@ -110,7 +160,8 @@ func Start(ctx context.Context, cfg report.DashboardConfig, conn driver.Conn, sc
 	if err != nil {
 		return nil, fmt.Errorf("dashboard: %w", err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	hs := NewHTTPServer(srv)
+	hs.BaseContext = func(net.Listener) context.Context { return ctx }
 	go func() {
 		if err := hs.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			srv.log.Error("dashboard stopped", "err", err)
@@ -118,6 +169,20 @@ func Start(ctx context.Context, cfg report.DashboardConfig, conn driver.Conn, sc
 	}()
 	srv.log.Info("dashboard listening", "addr", l.Addr().String())
 	return hs.Shutdown, nil
+}
+
+// NewHTTPServer wraps h with the timeouts a public-facing listener needs:
+// a slow client can hold a connection for seconds, not forever. The write
+// timeout leaves room for the largest download (queryTimeout).
+func NewHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      queryTimeout + 20*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
 }
 
 // lang is the request's language: the lang cookie, default Vietnamese.
@@ -128,9 +193,18 @@ func lang(r *http.Request) string {
 	return report.LangVI
 }
 
-// safeBack keeps a redirect target on this site.
+// safeBack keeps a redirect target on this site: a path that url.Parse
+// reads with no scheme and no host, starting with a single "/", with no
+// backslash (browsers read it as "/") and no control character (browsers
+// drop tabs and newlines, so "/\t/host" would become "//host").
 func safeBack(b string) string {
-	if !strings.HasPrefix(b, "/") || strings.HasPrefix(b, "//") || strings.HasPrefix(b, "/\\") {
+	if b == "" || b[0] != '/' || strings.HasPrefix(b, "//") || strings.ContainsRune(b, '\\') ||
+		strings.ContainsFunc(b, unicode.IsControl) || len(b) > 2048 {
+		return "/"
+	}
+	u, err := url.Parse(b)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(u.Path, "//") || strings.ContainsFunc(u.Path, unicode.IsControl) || strings.ContainsRune(u.Path, '\\') {
 		return "/"
 	}
 	return b
@@ -147,6 +221,8 @@ func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
 
 type ctxUser struct{}
 
+// auth lets logged-in users through. Every page behind it shows personal
+// data, so none of it may be kept in a cache.
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		u, ok := s.user(r)
@@ -154,7 +230,29 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 			http.Redirect(w, r, "/login?back="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
+		w.Header().Set("Cache-Control", "no-store")
 		h(w, r.WithContext(context.WithValue(r.Context(), ctxUser{}, u)))
+	}
+}
+
+// limited takes one of the MaxQueries report-query slots for the request,
+// so that a few heavy pages cannot make ClickHouse and this process work
+// on unbounded numbers of reports at once.
+func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		wait, cancel := context.WithTimeout(r.Context(), queryWait)
+		defer cancel()
+		select {
+		case s.queries <- struct{}{}:
+		case <-wait.Done():
+			w.Header().Set("Retry-After", "10")
+			http.Error(w, "too many reports running; try again shortly", http.StatusServiceUnavailable)
+			return
+		}
+		defer func() { <-s.queries }()
+		ctx, cancel := context.WithTimeout(r.Context(), queryTimeout)
+		defer cancel()
+		h(w, r.WithContext(ctx))
 	}
 }
 
@@ -162,22 +260,60 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "login", map[string]any{"Back": safeBack(r.URL.Query().Get("back"))})
 }
 
+// setSession sets (or with value "" clears) the session cookie.
+func (s *Server) setSession(w http.ResponseWriter, r *http.Request, value string) {
+	age := int(sessionTTL.Seconds())
+	if value == "" {
+		age = -1
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: value, Path: "/", MaxAge: age,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || *s.cfg.SecureCookie})
+}
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	name, pass, back := r.PostFormValue("user"), r.PostFormValue("password"), safeBack(r.PostFormValue("back"))
-	if !s.checkPassword(name, pass) {
-		s.log.Warn("dashboard login failed", "user", name, "remote", r.RemoteAddr)
+	_, known := s.sess.users[name]
+	// A name that is no user is never logged: people type passwords there.
+	logName := "(unknown)"
+	userKey := ""
+	if known {
+		logName, userKey = name, "user:"+name
+	}
+	ipKey := clientKey(r.RemoteAddr)
+	if wait := s.throttle.admit(ipKey, userKey); wait > 0 {
+		s.log.Warn("dashboard login refused: too many failures", "user", logName, "remote", r.RemoteAddr)
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		w.WriteHeader(http.StatusTooManyRequests)
+		s.render(w, r, "login", map[string]any{"Back": back, "Throttled": true})
+		return
+	}
+	if !s.throttle.acquire(r.Context()) {
+		return // the client went away while waiting
+	}
+	ok := s.checkPassword(name, pass)
+	s.throttle.release()
+	if !ok {
+		s.log.Warn("dashboard login failed", "user", logName, "remote", r.RemoteAddr)
 		w.WriteHeader(http.StatusUnauthorized)
 		s.render(w, r, "login", map[string]any{"Back": back, "Failed": true})
 		return
 	}
+	s.throttle.success(ipKey, userKey)
 	s.log.Info("dashboard login", "user", name, "remote", r.RemoteAddr)
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.sign(name, s.now().Add(sessionTTL)), Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int(sessionTTL.Seconds())})
+	s.setSession(w, r, s.sess.issue(name))
 	http.Redirect(w, r, back, http.StatusSeeOther)
 }
 
+// logout ends every session of the user, not just this cookie.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if u, ok := s.sess.verify(c.Value); ok {
+			s.sess.end(u)
+			s.log.Info("dashboard logout", "user", u, "remote", r.RemoteAddr)
+		}
+	}
+	s.setSession(w, r, "")
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
@@ -208,17 +344,23 @@ func (s *Server) badRequest(w http.ResponseWriter, err error) {
 	http.Error(w, err.Error(), http.StatusBadRequest)
 }
 
-// period reads quarter=, or from= and to=; default: the current quarter.
-func (s *Server) period(r *http.Request) (report.Period, error) {
+// period reads quarter=, or from= and to=; a page without them shows the
+// current quarter. The period must lie within the dashboard's limits for
+// the breakdown g ("" = none).
+func (s *Server) period(r *http.Request, g string) (report.Period, error) {
 	q := r.URL.Query()
-	if q.Get("quarter") == "" && q.Get("from") == "" && q.Get("to") == "" {
-		return report.QuarterOf(report.Today(s.now())), nil
+	p := report.QuarterOf(report.Today(s.now()))
+	if q.Has("quarter") || q.Has("from") || q.Has("to") {
+		var err error
+		if p, err = report.ParsePeriod(q.Get("quarter"), q.Get("from"), q.Get("to")); err != nil {
+			return report.Period{}, err
+		}
 	}
-	return report.ParsePeriod(q.Get("quarter"), q.Get("from"), q.Get("to"))
+	return p, s.limits.Check(p, g)
 }
 
 func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
-	p, err := s.period(r)
+	p, err := s.period(r, report.ByWeek)
 	if err != nil {
 		s.badRequest(w, err)
 		return
@@ -247,7 +389,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	low := report.LowUsageFrom(u, s.thresholds())
 	s.render(w, r, "overview", map[string]any{
 		"Period": p, "Usage": u, "Low": len(low.Users), "Weekly": columnChart(weekly), "Mix": barChart(mix),
-		"Flagged": columnChart(flagged),
+		"Flagged": columnChart(flagged), "Query": periodQuery(p),
 	})
 }
 
@@ -256,7 +398,7 @@ func (s *Server) thresholds() report.Thresholds {
 }
 
 func (s *Server) usage(w http.ResponseWriter, r *http.Request) {
-	p, err := s.period(r)
+	p, err := s.period(r, "")
 	if err != nil {
 		s.badRequest(w, err)
 		return
@@ -279,21 +421,38 @@ func (s *Server) usage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "usage", map[string]any{"Period": p, "Usage": u, "Low": low, "Reasons": reasons, "Query": periodQuery(p)})
 }
 
-func periodQuery(p report.Period) string {
+// periodQuery is the query string that selects p again. It is typed as a
+// URL so that html/template keeps its "=" and "&" (it escapes a plain
+// string in a query, which made every download link lose its period).
+func periodQuery(p report.Period) template.URL {
+	v := url.Values{}
 	if strings.Contains(p.Label, "Q") {
-		return "quarter=" + url.QueryEscape(p.Label)
+		v.Set("quarter", p.Label)
+	} else {
+		v.Set("from", p.From.Format(time.DateOnly))
+		v.Set("to", p.To.Format(time.DateOnly))
 	}
-	return "from=" + p.From.Format(time.DateOnly) + "&to=" + p.To.Format(time.DateOnly)
+	return template.URL(v.Encode())
 }
 
 func (s *Server) findingsFilter(r *http.Request) (report.FindingsFilter, error) {
-	p, err := s.period(r)
+	p, err := s.period(r, "")
 	if err != nil {
 		return report.FindingsFilter{}, err
 	}
-	f := report.FindingsFilter{Period: p, StaffID: r.URL.Query().Get("staff"), Division: r.URL.Query().Get("division"), Limit: 2000}
-	if k := r.URL.Query().Get("kind"); k != "" {
-		f.Kinds = strings.Split(k, ",")
+	q := r.URL.Query()
+	f := report.FindingsFilter{Period: p, StaffID: q.Get("staff"), Division: q.Get("division"), Limit: 2000}
+	if k := q.Get("kind"); k != "" {
+		known := map[string]bool{}
+		for _, id := range policy.Findings() {
+			known[id] = true
+		}
+		for _, id := range strings.Split(k, ",") {
+			if !known[id] {
+				return f, fmt.Errorf("kind %q: no such finding", id)
+			}
+			f.Kinds = append(f.Kinds, id)
+		}
 	}
 	return f, nil
 }
@@ -314,13 +473,21 @@ func (s *Server) findings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) message(w http.ResponseWriter, r *http.Request) {
-	m, err := s.source().Message(r.Context(), r.PathValue("id"), r.URL.Query().Get("date"))
+	id, day := r.PathValue("id"), r.URL.Query().Get("date")
+	if _, err := uuid.Parse(id); err != nil {
+		s.badRequest(w, fmt.Errorf("event id %q: not a UUID", id))
+		return
+	}
+	if day != "" {
+		if _, err := report.ParseDay(day); err != nil {
+			s.badRequest(w, fmt.Errorf("date: %w", err))
+			return
+		}
+	}
+	m, err := s.source().Message(r.Context(), id, day)
 	switch {
 	case errors.Is(err, report.ErrNotFound):
 		http.NotFound(w, r)
-		return
-	case err != nil && strings.Contains(err.Error(), "event id"):
-		s.badRequest(w, err)
 		return
 	case err != nil:
 		s.fail(w, r, err)
@@ -329,13 +496,64 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "message", map[string]any{"M": m})
 }
 
+// downloadParams are the query parameters each download takes; required
+// ones must be present. A download answers exactly what was asked or 400:
+// a spreadsheet for a silently different period is worse than an error.
+func downloadParams() map[string]struct{ required, optional []string } {
+	return map[string]struct{ required, optional []string }{
+		"usage":           {[]string{"period"}, nil},
+		"usage-divisions": {[]string{"period"}, nil},
+		"low-usage":       {[]string{"period"}, nil},
+		"types":           {[]string{"period", "by"}, nil},
+		"findings":        {[]string{"period"}, []string{"kind", "staff", "division"}},
+		"activation":      {[]string{"deadline"}, nil},
+	}
+}
+
+// checkDownload refuses unknown and missing parameters of a download.
+func checkDownload(name string, q url.Values) error {
+	spec := downloadParams()[name]
+	allowed := map[string]bool{}
+	for _, k := range append(append([]string{}, spec.required...), spec.optional...) {
+		if k == "period" {
+			allowed["quarter"], allowed["from"], allowed["to"] = true, true, true
+			continue
+		}
+		allowed[k] = true
+	}
+	for k, v := range q {
+		if !allowed[k] {
+			return fmt.Errorf("parameter %q is not one of this download's", k)
+		}
+		if len(v) != 1 {
+			return fmt.Errorf("parameter %q given %d times", k, len(v))
+		}
+	}
+	for _, k := range spec.required {
+		if k == "period" {
+			if !q.Has("quarter") && !(q.Has("from") && q.Has("to")) {
+				return errors.New("a period is needed: quarter=2024Q2 or from=YYYY-MM-DD&to=YYYY-MM-DD")
+			}
+			continue
+		}
+		if !q.Has(k) || q.Get(k) == "" {
+			return fmt.Errorf("parameter %q is needed", k)
+		}
+	}
+	return nil
+}
+
 // download serves every report as CSV or XLSX: /download/usage.xlsx,
-// usage-divisions.csv, low-usage.csv, findings.xlsx, types.csv,
+// usage-divisions.csv, low-usage.csv, findings.xlsx, types.csv?by=month,
 // activation.csv?deadline=2024-05-23 ...
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	name, ext, _ := strings.Cut(r.PathValue("file"), ".")
-	if ext != report.FormatCSV && ext != report.FormatXLSX {
+	if _, ok := downloadParams()[name]; !ok || (ext != report.FormatCSV && ext != report.FormatXLSX) {
 		http.NotFound(w, r)
+		return
+	}
+	if err := checkDownload(name, r.URL.Query()); err != nil {
+		s.badRequest(w, err)
 		return
 	}
 	src := s.source()
@@ -345,7 +563,16 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	table := 0
 	switch name {
 	case "usage", "usage-divisions", "low-usage", "types":
-		p, perr := s.period(r)
+		g := r.URL.Query().Get("by")
+		if name == "types" {
+			switch g {
+			case report.ByDay, report.ByWeek, report.ByMonth, report.ByQuarter:
+			default:
+				s.badRequest(w, fmt.Errorf("by %q: want day, week, month or quarter", g))
+				return
+			}
+		}
+		p, perr := s.period(r, g)
 		if perr != nil {
 			s.badRequest(w, perr)
 			return
@@ -359,10 +586,6 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		case "low-usage":
 			rep, err = src.LowUsage(ctx, p, s.thresholds())
 		case "types":
-			g := r.URL.Query().Get("by")
-			if g == "" {
-				g = report.ByMonth
-			}
 			rep, err = src.Types(ctx, p, g)
 		}
 	case "findings":
@@ -380,9 +603,6 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		rep, err = src.Activation(ctx, d)
-	default:
-		http.NotFound(w, r)
-		return
 	}
 	if err != nil {
 		s.fail(w, r, err)
