@@ -16,7 +16,7 @@ import (
 //
 //	payload = kind(1) version(1) day(uvarint) fields...
 //
-// kind is kindEvent or kindAuth; day is the `date` column (days since
+// kind is kindEvent, kindIntent or kindAuth; day is the `date` column (days since
 // 1970-01-01 in the configured zone), fixed when the event is spooled so
 // that a replay after a zone change still finds the original row. Strings
 // are uvarint length + bytes, ints zig-zag varints, floats 8 bytes
@@ -29,7 +29,8 @@ import (
 const (
 	kindEvent   = 1
 	kindAuth    = 2
-	kindMailbox = 3 // MailboxSession (mailbox.go)
+	kindIntent  = 3 // an Event written before the final dot: see Writer.Begin
+	kindMailbox = 4 // MailboxSession (mailbox.go)
 
 	eventVersion   = 1
 	authVersion    = 3 // 2 added Attempts, 3 Service
@@ -68,8 +69,13 @@ func (e *enc) time(t time.Time) { e.varint(t.UnixNano()) }
 
 // appendEvent appends the payload of ev (spooled for day) to b.
 func appendEvent(b []byte, ev *Event, day uint32) []byte {
+	return appendEventKind(b, kindEvent, ev, day)
+}
+
+// appendEventKind appends ev as a record of kind (kindEvent or kindIntent).
+func appendEventKind(b []byte, kind byte, ev *Event, day uint32) []byte {
 	e := enc{b}
-	e.byte1(kindEvent)
+	e.byte1(kind)
 	e.byte1(eventVersion)
 	e.uvarint(uint64(day))
 	e.b = append(e.b, ev.EventID[:]...)
@@ -258,10 +264,11 @@ func (d *dec) time() time.Time { return time.Unix(0, d.varint()).UTC() }
 
 // record is one decoded spool payload: exactly one of ev, auth and box is set.
 type record struct {
-	day  uint32
-	ev   *Event
-	auth *AuthEvent
-	box  *MailboxSession
+	day    uint32
+	ev     *Event
+	intent bool // ev is an intent (kindIntent), not an outcome
+	auth   *AuthEvent
+	box    *MailboxSession
 }
 
 func decodeRecord(p []byte) (record, error) {
@@ -269,7 +276,8 @@ func decodeRecord(p []byte) (record, error) {
 	kind, version := d.byte1(), d.byte1()
 	r := record{day: uint32(d.uvarint())}
 	switch {
-	case kind == kindEvent && version == 1:
+	case (kind == kindEvent || kind == kindIntent) && version == 1:
+		r.intent = kind == kindIntent
 		ev := &Event{}
 		ev.EventID = d.uuid()
 		ev.Time = d.time()

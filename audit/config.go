@@ -59,8 +59,11 @@ type ClickHouseConfig struct {
 
 // SpoolConfig places and bounds the local write-ahead spool.
 type SpoolConfig struct {
-	Dir      string `yaml:"dir"`       // required; default /var/spool/mailaudit
-	MaxBytes int64  `yaml:"max_bytes"` // size cap; default 1 GiB
+	Dir string `yaml:"dir"` // required; default /var/spool/mailaudit
+	// MaxBytes caps the spool; default 1 GiB. Messages are deferred when
+	// their records would pass the cap minus a sixteenth (at most 64 MiB),
+	// kept for records of refused attempts; auth events may use an eighth.
+	MaxBytes int64 `yaml:"max_bytes"`
 }
 
 // BatchConfig bounds one INSERT: whichever limit is reached first ships it.
@@ -118,7 +121,10 @@ const (
 	DefaultTimezone      = "Asia/Ho_Chi_Minh"
 	DefaultTimeout       = 10 * time.Second
 
-	// MinSpoolMaxBytes keeps the cap above a few segments' worth.
+	// MinSpoolMaxBytes keeps the cap above a few segments' worth: at 1 MiB
+	// segments are 64 KiB, the headroom kept for unadmitted records 64 KiB
+	// (a sixteenth of the cap) and the auth events' share 128 KiB (an
+	// eighth), so admission still has 13/16 of the cap.
 	MinSpoolMaxBytes = 1 << 20
 )
 

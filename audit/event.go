@@ -13,6 +13,10 @@ const (
 	ActionRejected   = "rejected"   // policy refused it; the upstream transaction was aborted
 	ActionTempfailed = "tempfailed" // the client got a 4xx (upstream down, timeout, ...)
 	ActionBounced    = "bounced"    // the upstream answered 5xx itself
+	// ActionInterrupted: the message was admitted and its final dot was
+	// (about to be) sent, but no outcome was recorded: the relay died or
+	// could not write it. The upstream may have delivered it.
+	ActionInterrupted = "interrupted"
 )
 
 // Event is one audit row: one relayed message attempt. No message body is

@@ -261,7 +261,7 @@ func (c *messageCols) append(bt driver.Batch, evs []*Event, days []uint32) error
 			err = col.Append(v)
 		}
 		if err != nil {
-			return fmt.Errorf("insert messages: column %s: %w", messageColumns[i], err)
+			return fmt.Errorf("insert messages: column %s: %w: %w", messageColumns[i], errRowContent, err)
 		}
 	}
 	return nil
@@ -301,7 +301,7 @@ func (w *Writer) insertAuth(ctx context.Context, conn driver.Conn, b *batch, evs
 		if err := bt.Append(e.EventID, clampTime(e.Time), dayTime(days[i]), e.Instance, e.User, e.ClientIP,
 			e.Mechanism, e.Result, uint16(min(max(e.UpstreamCode, 0), math.MaxUint16)), weak,
 			uint32(min(max(e.Attempts, 1), math.MaxUint32)), service); err != nil {
-			return fmt.Errorf("insert auth_events: row: %w", err)
+			return fmt.Errorf("insert auth_events: row: %w: %w", errRowContent, err)
 		}
 	}
 	if err := bt.Send(); err != nil {

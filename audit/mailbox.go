@@ -79,7 +79,9 @@ func (w *Writer) RecordMailboxSession(ctx context.Context, ev *MailboxSession) e
 		return errors.New("audit: RecordMailboxSession(nil)")
 	}
 	w.stamp(&ev.EventID, &ev.Time, &ev.Instance)
-	return w.append(ctx, "mailbox", ev.EventID, func(b []byte) []byte {
+	// Sessions share the auth events' part of the spool: like logins they
+	// must never take the room that mail records need.
+	return w.append(ctx, "mailbox", ev.EventID, admit{auth: true}, func(b []byte) []byte {
 		return appendMailbox(b, ev, dayOf(ev.Time, w.loc))
 	})
 }
@@ -168,7 +170,7 @@ func (w *Writer) insertMailbox(ctx context.Context, conn driver.Conn, b *batch, 
 		if err := bt.Append(e.EventID, clampTime(e.Time), dayTime(days[i]), e.Instance, e.Service, e.User, e.ClientIP,
 			e.TLSVersion, e.Route, e.Upstream, clampTime(e.Started), uint64(max(e.DurationMS, 0)),
 			uint64(max(e.BytesIn, 0)), uint64(max(e.BytesOut, 0)), e.Reason); err != nil {
-			return fmt.Errorf("insert mailbox_sessions: row: %w", err)
+			return fmt.Errorf("insert mailbox_sessions: row: %w: %w", errRowContent, err)
 		}
 	}
 	if err := bt.Send(); err != nil {

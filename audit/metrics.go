@@ -22,6 +22,13 @@ type metrics struct {
 	insertSecs   prometheus.Histogram
 	up           prometheus.Gauge
 	schema       prometheus.Gauge
+
+	admissionRefused *prometheus.CounterVec
+	authDropped      prometheus.Counter
+	unreadable       prometheus.Counter
+	damagedFiles     prometheus.Gauge
+	quarantined      *prometheus.CounterVec
+	interrupted      prometheus.Counter
 }
 
 // newMetrics registers the series on reg; a nil reg registers nothing (the
@@ -42,13 +49,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		failed: f.NewCounter(prometheus.CounterOpts{Name: "mailaudit_audit_insert_failures_total",
 			Help: "Failed attempts to ship a batch (the batch stays in the spool and is retried)."}),
 		spoolBytes: f.NewGauge(prometheus.GaugeOpts{Name: "mailaudit_audit_spool_bytes",
-			Help: "Bytes in spool segments on disk (including records waiting for fsync)."}),
+			Help: "Spool space in use: segments on disk (shipped or not, until deleted), records waiting for fsync, and room reserved for outcomes of admitted messages."}),
 		spoolMax: f.NewGauge(prometheus.GaugeOpts{Name: "mailaudit_audit_spool_max_bytes",
 			Help: "The spool's size cap; at the cap Record fails with ErrSpoolFull."}),
 		spoolAlarm: f.NewGauge(prometheus.GaugeOpts{Name: "mailaudit_audit_spool_alarm",
 			Help: "1 while the spool is above 80% of its cap (cleared below 70%)."}),
 		spoolFull: f.NewCounter(prometheus.CounterOpts{Name: "mailaudit_audit_spool_full_total",
-			Help: "Records refused because the spool was full (the relay answered 452)."}),
+			Help: "Records refused because the spool (or its file system) was full; messages deferred at admission are counted in mailaudit_audit_admission_refused_total."}),
 		corrupt: f.NewCounter(prometheus.CounterOpts{Name: "mailaudit_audit_spool_corrupt_records_total",
 			Help: "Damaged or torn spool records skipped during reading."}),
 		fsyncSeconds: f.NewHistogram(prometheus.HistogramOpts{Name: "mailaudit_audit_spool_fsync_seconds",
@@ -59,5 +66,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "1 when the last ClickHouse operation succeeded."}),
 		schema: f.NewGauge(prometheus.GaugeOpts{Name: "mailaudit_audit_schema_version",
 			Help: "Schema version found in ClickHouse after migrating."}),
+		admissionRefused: f.NewCounterVec(prometheus.CounterOpts{Name: "mailaudit_audit_admission_refused_total",
+			Help: "Messages deferred before their final dot because their records could not be kept, by reason (spool_full, disk_full, broken)."}, []string{"reason"}),
+		authDropped: f.NewCounter(prometheus.CounterOpts{Name: "mailaudit_audit_auth_dropped_total",
+			Help: "Auth events not recorded because auth events held their share of the spool (or the spool or disk was full)."}),
+		unreadable: f.NewCounter(prometheus.CounterOpts{Name: "mailaudit_audit_spool_unreadable_segments_total",
+			Help: "Spool segments that could not be opened or read; each is renamed unreadable-<name> and skipped."}),
+		damagedFiles: f.NewGauge(prometheus.GaugeOpts{Name: "mailaudit_audit_spool_damaged_files",
+			Help: "Files in the spool folder waiting for an operator: unreadable-* segments and quarantine-* rows (alarm when > 0)."}),
+		quarantined: f.NewCounterVec(prometheus.CounterOpts{Name: "mailaudit_audit_quarantined_rows_total",
+			Help: "Rows ClickHouse refused for their content after bounded retries, written to a quarantine-* file in the spool folder, by table."}, []string{"table"}),
+		interrupted: f.NewCounter(prometheus.CounterOpts{Name: "mailaudit_audit_interrupted_total",
+			Help: "Messages whose intent record had no outcome (the relay stopped after admitting them): shipped with action interrupted."}),
 	}
 }

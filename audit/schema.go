@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 )
@@ -401,30 +402,35 @@ func (s Schema) addColumn(ctx context.Context, conn driver.Conn, table string, a
 	return nil
 }
 
-// backfill runs once, when the summary table is still empty: the view only
-// sees rows inserted after it was created, so rows that predate version 4
-// are summarised here. Run migrations before writers start (the Writer
-// does), or rows inserted between the view's creation and this step would
-// be counted twice. ON CLUSTER mode cannot INSERT on every node and skips
-// it with a warning.
+// backfill fills the summary from the rows that predate it. The view
+// counts only rows inserted after its creation; an INSERT that started
+// before it (the view list is fixed when an INSERT starts) and committed
+// after the step began would be counted by neither the view nor a one-shot
+// INSERT ... SELECT, and one that committed in between by both. So the
+// step waits until every INSERT older than it has finished, then
+// reconciles the summary with the rows exactly (ReconcileDaily: adds what
+// is missing, subtracts what is counted twice) instead of copying once.
+// b.SQL is what the step amounts to on a quiet server (shown by
+// `mailaudit migrate --print`). ON CLUSTER mode cannot INSERT on every
+// node and skips it with a warning.
 func (s Schema) backfill(ctx context.Context, conn driver.Conn, b *Backfill, log *slog.Logger) error {
 	if s.onCluster() != "" {
-		log.Warn("audit schema: backfill of the summary table skipped in ON CLUSTER mode; run it on each node",
+		log.Warn("audit schema: backfill of the summary table skipped in ON CLUSTER mode; run `mailaudit rebuild-daily` on each node",
 			"sql", s.expand(b.SQL))
 		return nil
-	}
-	dst, err := queryUint(ctx, conn, "SELECT count() FROM "+s.Table(s.local(b.Table)))
-	if err != nil || dst > 0 {
-		return err
 	}
 	src, err := queryUint(ctx, conn, "SELECT count() FROM "+s.Table(s.local(b.Source)))
 	if err != nil || src == 0 {
 		return err
 	}
-	if err := conn.Exec(ctx, s.expand(b.SQL)); err != nil {
+	if err := waitOlderInserts(ctx, conn, time.Now(), time.Minute, log); err != nil {
 		return fmt.Errorf("backfill %s: %w", b.Table, err)
 	}
-	log.Info("audit schema: summary table backfilled", "table", b.Table, "source_rows", src)
+	n, err := ReconcileDaily(ctx, conn, s, time.Time{}, time.Time{})
+	if err != nil {
+		return fmt.Errorf("backfill %s: %w", b.Table, err)
+	}
+	log.Info("audit schema: summary table backfilled", "table", b.Table, "source_rows", src, "keys", n)
 	return nil
 }
 

@@ -40,6 +40,29 @@ import (
 // before the first byte of an INSERT leaves, so a record of an earlier run
 // at or past the stored mark was never handed to ClickHouse and needs no
 // replay check. The checkpoint may lag (it is not synced); the mark may not.
+//
+// Space. One figure decides both whether a message is admitted and whether
+// a record may be written: used = bytes in segments on disk (shipped or
+// not: they occupy the disk until their segment is deleted) + bytes
+// waiting for the flusher + bytes reserved. A message is admitted (its
+// intent record written, see writer.go) only if its intent and the room
+// set aside for its outcome fit under the cap minus the headroom; the
+// outcome then uses that reservation and is never refused for space. The
+// headroom (a sixteenth of the cap, at most 64 MiB) is left to records
+// that no admission covered: attempts refused before the final dot. Auth
+// events may hold at most an eighth of the cap, so that an AUTH flood
+// during an outage cannot take the room mail needs. The file system's free
+// space (statfs, refreshed after every group commit) is checked the same
+// way with a fixed slack, so a full disk defers mail instead of failing a
+// write. A fully shipped active segment is rotated (and so deleted) once it
+// is big enough to matter, or at once when the disk runs low; the reader
+// closes a segment when it moves past it, so deleted segments free their
+// space.
+//
+// The folder itself is flock'ed (not a file in it, which could be deleted
+// and let a second process in). A segment that cannot be opened or read is
+// renamed "unreadable-<name>", counted and alarmed, and reading goes on with
+// the next one.
 
 // ErrSpoolFull is returned by Append (and so by Writer.Record) when the
 // spool has reached its size cap: the event was NOT recorded. The relay
@@ -49,6 +72,15 @@ var ErrSpoolFull = errors.New("audit spool full")
 
 // ErrClosed is returned by Record after Close.
 var ErrClosed = errors.New("audit writer closed")
+
+// ErrDiskFull is returned like ErrSpoolFull when the file system holding
+// the spool has too little free space for the record (and, for an intent,
+// the room its outcome needs).
+var ErrDiskFull = errors.New("audit spool: file system nearly full")
+
+// errAuthShare refuses an auth event once auth events hold their share of
+// the spool.
+var errAuthShare = fmt.Errorf("%w: auth events hold their share of the spool", ErrSpoolFull)
 
 const (
 	segMagic      = "MAWAL01\n"
@@ -60,7 +92,25 @@ const (
 	maxRecord = 1 << 20
 	// readChunk is how much of a segment the reader holds at once.
 	readChunk = 4 << 20
+	// diskSlack is free space the spool never plans to use: a new
+	// segment's header and directory entry, metadata, and a little for
+	// other writers on the same file system between two statfs calls.
+	diskSlack = 256 << 10
+	// diskStale bounds how old the free-space figure may be when no group
+	// commit has refreshed it.
+	diskStale = time.Second
+	// readTries is how often a segment that fails to open or read is tried
+	// (one try per second) before it is set aside as unreadable.
+	readTries = 3
 )
+
+// headroomFor is the part of the cap kept for records no admission covered
+// (attempts refused before their final dot). It scales with the cap so a
+// small spool is not refusing mail at half full.
+func headroomFor(maxBytes int64) int64 { return min(maxBytes/16, 64<<20) }
+
+// authShareFor is the most auth events may hold of the spool.
+func authShareFor(maxBytes int64) int64 { return maxBytes / 8 }
 
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
@@ -75,7 +125,15 @@ func (p spos) less(q spos) bool { return p.seg < q.seg || (p.seg == q.seg && p.o
 type segment struct {
 	seq    uint64
 	size   int64
-	sealed bool // no more appends: size is final
+	auth   int64 // bytes of auth records in it (this process's segments only)
+	sealed bool  // no more appends: size is final
+}
+
+// admit says how a record is admitted to the spool.
+type admit struct {
+	reserve int64 // room to set aside for a later record (an intent's outcome)
+	release int64 // a reservation this record uses up (an outcome after its intent)
+	auth    bool  // an auth event: limited to the auth share
 }
 
 // flushGen is one group commit: every Append that joined it waits on done.
@@ -94,29 +152,39 @@ type spoolOptions struct {
 
 type spool struct {
 	opt  spoolOptions
-	lock *os.File // flock'ed: one process per spool folder
+	lock *os.File // the folder, flock'ed: one process per spool folder
 
-	mu         sync.Mutex
-	segs       []*segment // ascending seq; last is the active one
-	cur        *os.File   // active segment
-	total      int64      // bytes on disk plus bytes waiting to be written
-	pending    []byte     // records waiting for the flusher
-	spare      []byte
-	gen        *flushGen
-	durable    spos          // end of fsynced data
-	durableCh  chan struct{} // closed (and replaced) when durable advances
-	acked      spos          // shipped up to here
-	ackedCh    chan struct{} // closed (and replaced) when acked advances
-	err        error         // sticky write/fsync error
-	closed     bool          // refusing new records
-	closeOnce  sync.Once     // releasing files and the lock
-	firstSeq   uint64        // first segment of this process: earlier ones are replays
-	checkBelow spos          // records of earlier runs before this may be in ClickHouse
-	id         string        // random, fixed for the folder's life: names our inserts
-	alarmed    bool          // 80% alarm raised and not yet cleared
-	kick       chan struct{}
-	stop       chan struct{}
-	flusherEnd chan struct{}
+	headroom  int64 // see headroomFor
+	authShare int64 // see authShareFor
+
+	mu          sync.Mutex
+	segs        []*segment // ascending seq; last is the active one
+	cur         *os.File   // active segment
+	total       int64      // bytes on disk plus bytes waiting to be written
+	reserved    int64      // room set aside for outcomes of admitted messages
+	unwritten   int64      // bytes appended but not yet written to the file
+	authBytes   int64      // bytes of auth records in live segments and waiting
+	diskAvail   int64      // free bytes of the file system at diskAt
+	diskAt      time.Time
+	rotateReq   bool   // the active segment is fully shipped: rotate it away
+	pending     []byte // records waiting for the flusher
+	pendingAuth int64  // bytes of auth records in pending
+	spare       []byte
+	gen         *flushGen
+	durable     spos          // end of fsynced data
+	durableCh   chan struct{} // closed (and replaced) when durable advances
+	acked       spos          // shipped up to here
+	ackedCh     chan struct{} // closed (and replaced) when acked advances
+	err         error         // sticky write/fsync error
+	closed      bool          // refusing new records
+	closeOnce   sync.Once     // releasing files and the lock
+	firstSeq    uint64        // first segment of this process: earlier ones are replays
+	checkBelow  spos          // records of earlier runs before this may be in ClickHouse
+	id          string        // random, fixed for the folder's life: names our inserts
+	alarmed     bool          // 80% alarm raised and not yet cleared
+	kick        chan struct{}
+	stop        chan struct{}
+	flusherEnd  chan struct{}
 
 	markMu sync.Mutex // the sent mark: shipper writes, close closes
 	markF  *os.File
@@ -131,7 +199,9 @@ func openSpool(opt spoolOptions) (*spool, error) {
 	if err := os.MkdirAll(opt.dir, 0o700); err != nil {
 		return nil, fmt.Errorf("spool: create %s: %w", opt.dir, err)
 	}
-	lock, err := os.OpenFile(filepath.Join(opt.dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o600)
+	// The lock is on the folder itself: a lock file inside it could be
+	// deleted, and the next process would lock a new file of that name.
+	lock, err := os.Open(opt.dir)
 	if err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
@@ -144,6 +214,8 @@ func openSpool(opt spoolOptions) (*spool, error) {
 	s := &spool{
 		opt:        opt,
 		lock:       lock,
+		headroom:   headroomFor(opt.maxBytes),
+		authShare:  authShareFor(opt.maxBytes),
 		durableCh:  make(chan struct{}),
 		ackedCh:    make(chan struct{}),
 		gen:        &flushGen{done: make(chan struct{})},
@@ -181,9 +253,42 @@ func openSpool(opt spoolOptions) (*spool, error) {
 		s.acked = spos{s.segs[0].seq, segHeaderSize}
 	}
 	s.trimLocked()
+	s.refreshDisk()
+	var st syscall.Statfs_t
+	if syscall.Statfs(opt.dir, &st) == nil && int64(st.Blocks)*int64(st.Bsize) < opt.maxBytes {
+		opt.log.Warn("audit spool cap is larger than its file system; the free-space check, not the cap, will defer mail",
+			"max_bytes", opt.maxBytes, "filesystem_bytes", int64(st.Blocks)*int64(st.Bsize), "dir", opt.dir)
+	}
+	s.countDamaged()
 	s.updateGauges()
 	go s.flusher()
 	return s, nil
+}
+
+// countDamaged sets the damaged-files gauge from the folder: unreadable
+// segments and quarantined rows wait there for an operator.
+func (s *spool) countDamaged() {
+	ents, _ := os.ReadDir(s.opt.dir)
+	n := 0
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "unreadable-") || strings.HasPrefix(e.Name(), "quarantine-") {
+			n++
+		}
+	}
+	s.opt.m.damagedFiles.Set(float64(n))
+}
+
+// refreshDisk reads the file system's free space (for unprivileged
+// users: root's reserved blocks do not count).
+func (s *spool) refreshDisk() {
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(s.opt.dir, &st); err != nil {
+		// Unknown: let the spool cap alone decide; a write error still
+		// stops the spool safely.
+		s.diskAvail, s.diskAt = 1<<62, time.Now()
+		return
+	}
+	s.diskAvail, s.diskAt = int64(st.Bavail)*int64(st.Bsize), time.Now()
 }
 
 func (s *spool) scan() error {
@@ -217,7 +322,9 @@ func (s *spool) newSegment(seq uint64) error {
 	if err != nil {
 		return fmt.Errorf("spool: create segment: %w", err)
 	}
-	if _, err := f.Write([]byte(segMagic)); err == nil {
+	// err is assigned, not declared, in this block: a failed header
+	// write must not leave a segment whose records sit 8 bytes off.
+	if _, err = f.Write([]byte(segMagic)); err == nil {
 		err = f.Sync()
 	}
 	if err == nil {
@@ -225,6 +332,7 @@ func (s *spool) newSegment(seq uint64) error {
 	}
 	if err != nil {
 		f.Close()
+		os.Remove(path) // a segment without its header would be misread
 		return fmt.Errorf("spool: init segment %s: %w", path, err)
 	}
 	s.cur = f
@@ -265,28 +373,43 @@ func syncDir(dir string) error {
 // ctx ends first the record may still become durable (and be shipped); the
 // caller only knows it was not confirmed.
 func (s *spool) Append(ctx context.Context, payload []byte) error {
+	return s.appendWith(ctx, payload, admit{})
+}
+
+// appendWith is Append under the admission rules a says (see the space
+// notes at the top of this file).
+func (s *spool) appendWith(ctx context.Context, payload []byte, a admit) error {
 	if len(payload) == 0 || len(payload) > maxRecord {
+		s.unreserve(a.release)
 		return fmt.Errorf("spool: record of %d bytes (limit %d)", len(payload), maxRecord)
 	}
 	n := int64(recHeaderSize + len(payload))
 	s.mu.Lock()
+	var err error
 	switch {
 	case s.closed:
-		s.mu.Unlock()
-		return ErrClosed
+		err = ErrClosed
 	case s.err != nil:
-		err := s.err
+		err = s.err
+	default:
+		err = s.admitLocked(n, a)
+	}
+	if err != nil {
+		s.reserved -= a.release
+		s.updateGauges()
 		s.mu.Unlock()
 		return err
-	case s.total+n > s.opt.maxBytes:
-		s.mu.Unlock()
-		s.opt.m.spoolFull.Inc()
-		return ErrSpoolFull
 	}
 	var h [recHeaderSize]byte
 	putHeader(h[:], payload)
 	s.pending = append(append(s.pending, h[:]...), payload...)
 	s.total += n
+	s.unwritten += n
+	s.reserved += a.reserve - a.release
+	if a.auth {
+		s.authBytes += n
+		s.pendingAuth += n
+	}
 	g := s.gen
 	s.updateGauges()
 	s.mu.Unlock()
@@ -297,10 +420,68 @@ func (s *spool) Append(ctx context.Context, payload []byte) error {
 	}
 	select {
 	case <-g.done:
+		if g.err != nil {
+			s.unreserve(a.reserve)
+		}
 		return g.err
 	case <-ctx.Done():
+		if a.reserve > 0 {
+			// The caller takes this as a refusal and will not use the
+			// room it asked for: give it back once the group is done.
+			go func() { <-g.done; s.unreserve(a.reserve) }()
+		}
 		return fmt.Errorf("spool: waiting for fsync: %w", ctx.Err())
 	}
+}
+
+// admitLocked decides whether a record of n bytes may be written under a.
+func (s *spool) admitLocked(n int64, a admit) error {
+	if a.release > 0 {
+		return nil // its intent was admitted with room for it
+	}
+	limit := s.opt.maxBytes
+	slack := int64(diskSlack / 2)
+	if a.reserve > 0 || a.auth {
+		// Admissions and auth events stop short of the cap: the rest is
+		// for records that nothing reserved.
+		limit -= s.headroom
+		slack = diskSlack
+	}
+	if s.total+s.reserved+n+a.reserve > limit {
+		if a.auth {
+			s.opt.m.authDropped.Inc()
+		} else if a.reserve == 0 {
+			s.opt.m.spoolFull.Inc()
+		}
+		return ErrSpoolFull
+	}
+	if a.auth && s.authBytes+n > s.authShare {
+		s.opt.m.authDropped.Inc()
+		return errAuthShare
+	}
+	if time.Since(s.diskAt) > diskStale {
+		s.refreshDisk()
+	}
+	if s.diskAvail-s.unwritten-s.reserved < n+a.reserve+slack {
+		if a.auth {
+			s.opt.m.authDropped.Inc()
+		} else if a.reserve == 0 {
+			s.opt.m.spoolFull.Inc()
+		}
+		return ErrDiskFull
+	}
+	return nil
+}
+
+// unreserve gives back room set aside for a record that will not come.
+func (s *spool) unreserve(n int64) {
+	if n == 0 {
+		return
+	}
+	s.mu.Lock()
+	s.reserved -= n
+	s.updateGauges()
+	s.mu.Unlock()
 }
 
 func putHeader(h, payload []byte) {
@@ -326,9 +507,16 @@ func (s *spool) flushOnce() {
 	s.mu.Lock()
 	buf, g := s.pending, s.gen
 	if len(buf) == 0 {
+		rotate := s.rotateReq && s.err == nil && !s.closed
+		s.rotateReq = false
 		s.mu.Unlock()
+		if rotate {
+			s.rotateShipped()
+		}
 		return
 	}
+	bufAuth := s.pendingAuth
+	s.pendingAuth = 0
 	s.pending, s.spare = s.spare[:0], nil
 	s.gen = &flushGen{done: make(chan struct{})}
 	err := s.err
@@ -356,6 +544,7 @@ func (s *spool) flushOnce() {
 	s.opt.m.fsyncSeconds.Observe(time.Since(start).Seconds())
 
 	s.mu.Lock()
+	s.unwritten -= int64(len(buf))
 	if err != nil {
 		// After a failed write or fsync the kernel may have dropped the
 		// dirty pages; retrying could report success for lost data. The
@@ -366,9 +555,12 @@ func (s *spool) flushOnce() {
 		}
 		s.err = err
 		s.total -= int64(len(buf))
+		s.authBytes -= bufAuth
 	} else {
 		active := s.segs[len(s.segs)-1]
 		active.size += int64(len(buf))
+		active.auth += bufAuth
+		s.refreshDisk()
 		s.durable = spos{active.seq, active.size}
 		close(s.durableCh)
 		s.durableCh = make(chan struct{})
@@ -393,10 +585,41 @@ func (s *spool) rotate() error {
 	if err := s.newSegment(active.seq + 1); err != nil {
 		return err
 	}
-	// The new segment's header is durable: readers may move on to it.
+	// The new segment's header is durable: readers may move on to it
+	// (and close the old one, which trimming may delete).
 	s.durable = spos{active.seq + 1, segHeaderSize}
+	close(s.durableCh)
+	s.durableCh = make(chan struct{})
 	s.trimLocked()
 	return nil
+}
+
+// rotateShipped rotates the active segment when everything in it is
+// shipped, so that trimming can delete it. Only the flusher calls it.
+func (s *spool) rotateShipped() {
+	s.mu.Lock()
+	active := s.segs[len(s.segs)-1]
+	done := s.acked == s.durable && s.durable.seg == active.seq && len(s.pending) == 0
+	s.mu.Unlock()
+	if !done {
+		return
+	}
+	if err := s.rotate(); err != nil {
+		s.mu.Lock()
+		if s.err == nil {
+			s.opt.log.Error("audit spool write failed; refusing further records", "err", err)
+			s.err = err
+		}
+		s.mu.Unlock()
+		return
+	}
+	s.mu.Lock()
+	s.acked = s.durable // the new segment's start: nothing of it is unshipped
+	close(s.ackedCh)
+	s.ackedCh = make(chan struct{})
+	s.trimLocked()
+	s.updateGauges()
+	s.mu.Unlock()
 }
 
 // settle waits until records appended before the call are written (or
@@ -476,6 +699,17 @@ func (s *spool) ack(p spos) error {
 		s.ackedCh = make(chan struct{})
 	}
 	s.trimLocked()
+	// A fully shipped active segment is kept until it is worth a new file
+	// (a quarter segment, at most 1 MiB), or at once when the disk is low.
+	active := s.segs[len(s.segs)-1]
+	if s.acked == s.durable && s.durable.seg == active.seq && active.size > segHeaderSize &&
+		(active.size >= min(s.opt.segmentBytes/4, 1<<20) || s.diskAvail < 4*diskSlack) {
+		s.rotateReq = true
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	}
 	s.updateGauges()
 	if err != nil {
 		return fmt.Errorf("spool: write checkpoint: %w", err)
@@ -619,24 +853,26 @@ func (s *spool) trimLocked() {
 			continue
 		}
 		s.total -= sg.size
+		s.authBytes -= sg.auth
 	}
 	s.segs = keep
 }
 
 // updateGauges refreshes size metrics and raises or clears the 80% alarm.
 func (s *spool) updateGauges() {
-	s.opt.m.spoolBytes.Set(float64(s.total))
-	ratio := float64(s.total) / float64(s.opt.maxBytes)
+	used := s.total + s.reserved
+	s.opt.m.spoolBytes.Set(float64(used))
+	ratio := float64(used) / float64(s.opt.maxBytes)
 	switch {
 	case ratio >= 0.8 && !s.alarmed:
 		s.alarmed = true
 		s.opt.m.spoolAlarm.Set(1)
 		s.opt.log.Error("audit spool above 80% of its cap: ClickHouse is not taking rows; at 100% the relay refuses mail with 452 4.3.1",
-			"bytes", s.total, "max_bytes", s.opt.maxBytes, "dir", s.opt.dir)
+			"bytes", used, "max_bytes", s.opt.maxBytes, "dir", s.opt.dir)
 	case ratio < 0.7 && s.alarmed: // hysteresis: no alarm flapping at the line
 		s.alarmed = false
 		s.opt.m.spoolAlarm.Set(0)
-		s.opt.log.Warn("audit spool back below 70% of its cap", "bytes", s.total, "max_bytes", s.opt.maxBytes)
+		s.opt.log.Warn("audit spool back below 70% of its cap", "bytes", used, "max_bytes", s.opt.maxBytes)
 	}
 }
 
@@ -702,6 +938,7 @@ type spoolReader struct {
 	fseg   uint64
 	buf    []byte // file bytes [bufOff, bufOff+len(buf)) of segment fseg
 	bufOff int64
+	fails  int // consecutive open/read failures in segment seg
 }
 
 func (s *spool) reader(from spos) *spoolReader {
@@ -730,18 +967,21 @@ func (r *spoolReader) next() (payload []byte, end spos, ok bool, err error) {
 		if limit == 0 && !open {
 			// The segment is gone (trimmed, or the checkpoint named a
 			// segment deleted by hand): continue with the next one.
-			r.seg, r.off = nextSeg, segHeaderSize
+			r.advance(nextSeg)
 			continue
 		}
 		if r.off >= limit {
 			if open || nextSeg == 0 {
 				return nil, spos{}, false, nil
 			}
-			r.seg, r.off = nextSeg, segHeaderSize
+			r.advance(nextSeg)
 			continue
 		}
 		hdr, err := r.bytes(r.off, recHeaderSize, limit)
 		if err != nil {
+			if r.unreadable(open, err) {
+				continue
+			}
 			return nil, spos{}, false, err
 		}
 		if hdr != nil {
@@ -750,8 +990,12 @@ func (r *spoolReader) next() (payload []byte, end spos, ok bool, err error) {
 			if n > 0 && n <= maxRecord && r.off+recHeaderSize+n <= limit {
 				p, err := r.bytes(r.off+recHeaderSize, int(n), limit)
 				if err != nil {
+					if r.unreadable(open, err) {
+						continue
+					}
 					return nil, spos{}, false, err
 				}
+				r.fails = 0
 				if crc32.Checksum(p, crcTable) == sum {
 					r.off += recHeaderSize + n
 					return p, spos{r.seg, r.off}, true, nil
@@ -762,6 +1006,65 @@ func (r *spoolReader) next() (payload []byte, end spos, ok bool, err error) {
 			return nil, spos{}, false, err
 		}
 	}
+}
+
+// advance moves the reader to the start of segment seq and closes the file
+// of the one it leaves: a deleted segment's space is freed only when no
+// descriptor holds it.
+func (r *spoolReader) advance(seq uint64) {
+	r.close()
+	r.seg, r.off, r.fails = seq, segHeaderSize, 0
+}
+
+// unreadable handles a segment that failed to open or read. A sealed
+// segment that failed readTries times in a row is set aside (renamed,
+// counted, alarmed) and reading goes on with the next one: one bad file
+// must not stop every record after it. It reports whether the reader
+// moved on. The active segment is this process's own open file and is
+// never set aside.
+func (r *spoolReader) unreadable(open bool, err error) bool {
+	r.close()
+	r.fails++
+	if open || r.fails < readTries {
+		return false
+	}
+	seq := r.seg
+	next := r.s.setAside(seq, err)
+	r.advance(next)
+	return true
+}
+
+// setAside renames an unreadable sealed segment so that an operator finds
+// it (and the next start does not trip over it), drops it from the spool,
+// and returns the segment after it (0 if none).
+func (s *spool) setAside(seq uint64, cause error) uint64 {
+	name := segName(seq)
+	kept := "unreadable-" + name
+	if err := os.Rename(filepath.Join(s.opt.dir, name), filepath.Join(s.opt.dir, kept)); err != nil {
+		kept = name // still skipped; it stays under its own name
+	}
+	s.mu.Lock()
+	var next uint64
+	keep := s.segs[:0]
+	for i, sg := range s.segs {
+		if sg.seq == seq {
+			s.total -= sg.size
+			s.authBytes -= sg.auth
+			if i+1 < len(s.segs) {
+				next = s.segs[i+1].seq
+			}
+			continue
+		}
+		keep = append(keep, sg)
+	}
+	s.segs = keep
+	s.updateGauges()
+	s.mu.Unlock()
+	s.opt.m.unreadable.Inc()
+	s.opt.m.damagedFiles.Inc()
+	s.opt.log.Error("audit spool: segment cannot be read; skipped, its records are not shipped; kept for an operator",
+		"file", filepath.Join(s.opt.dir, kept), "err", cause)
+	return next
 }
 
 // resync skips a damaged record: it scans forward for the next offset
@@ -808,6 +1111,10 @@ func (r *spoolReader) bytes(off int64, n int, limit int64) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("spool: open segment: %w", err)
 		}
+		if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+			f.Close()
+			return nil, fmt.Errorf("spool: segment %s is not a regular file", segName(r.seg))
+		}
 		magic := make([]byte, segHeaderSize)
 		if _, err := io.ReadFull(f, magic); err != nil || !bytes.Equal(magic, []byte(segMagic)) {
 			r.s.opt.log.Error("audit spool: segment without a valid header; reading on", "segment", segName(r.seg))
@@ -837,4 +1144,11 @@ func (r *spoolReader) bytes(off int64, n int, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("spool: read %s at %d: %w", segName(r.seg), off, err)
 	}
 	return r.buf[:n], nil
+}
+
+// usedBytes is the spool's one space figure (see the notes at the top).
+func (s *spool) usedBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total + s.reserved
 }

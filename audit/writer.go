@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,12 +21,13 @@ import (
 
 // Writer records audit events durably and ships them to ClickHouse.
 //
-// Record and RecordAuth return once the event is fsynced in the local spool;
-// a single shipper goroutine reads the spool back, batches rows, inserts them
-// and then trims the spool. ClickHouse being slow or down therefore never
-// blocks Record and never loses a recorded event; only a full spool makes
-// Record fail (ErrSpoolFull). See README-section.md for the idempotence
-// design that keeps replays from duplicating rows.
+// Begin, Record and RecordAuth return once the record is fsynced in the
+// local spool; a single shipper goroutine reads the spool back, pairs
+// intents with outcomes, batches rows, inserts them and then trims the
+// spool. ClickHouse being slow or down therefore never blocks Record and
+// never loses a recorded event; only a full spool or disk makes them fail
+// (ErrSpoolFull, ErrDiskFull). See the README's audit section for the
+// idempotence design that keeps replays from duplicating rows.
 type Writer struct {
 	cfg    Config
 	schema Schema
@@ -35,6 +37,26 @@ type Writer struct {
 	sp     *spool
 
 	bufs sync.Pool // encode buffers for Record
+
+	// resv maps the event id of each admitted message (Begin) to the room
+	// reserved for its outcome; Record uses it up. abandoned holds ids
+	// whose outcome could not be written: the shipper resolves their
+	// intents as interrupted without waiting for a restart.
+	resvMu    sync.Mutex
+	resv      map[uuid.UUID]int64
+	abandoned map[uuid.UUID]bool
+	nAbandon  atomic.Int32
+
+	// open is the shipper's: intents read from the spool whose outcome it
+	// has not read yet, by event id.
+	open map[uuid.UUID]*openIntent
+	// oldDone: every record of earlier runs has been read, so their
+	// intents still open will never get an outcome.
+	oldDone bool
+
+	// poisonTries is how many times one batch may fail for its content
+	// before it is split to find the rows ClickHouse refuses.
+	poisonTries int
 
 	cancel      context.CancelFunc
 	shipperDone chan struct{}
@@ -101,6 +123,10 @@ func Open(ctx context.Context, cfg Config, log *slog.Logger, reg prometheus.Regi
 		sp:          sp,
 		shipperDone: make(chan struct{}),
 		flushKick:   make(chan struct{}, 1),
+		resv:        map[uuid.UUID]int64{},
+		abandoned:   map[uuid.UUID]bool{},
+		open:        map[uuid.UUID]*openIntent{},
+		poisonTries: 5,
 	}
 	w.bufs.New = func() any { b := make([]byte, 0, 1024); return &b }
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -129,9 +155,71 @@ func (w *Writer) Record(ctx context.Context, ev *Event) error {
 		return errors.New("audit: Record(nil)")
 	}
 	w.stamp(&ev.EventID, &ev.Time, &ev.Instance)
-	return w.append(ctx, "message", ev.EventID, func(b []byte) []byte {
+	w.resvMu.Lock()
+	r, begun := w.resv[ev.EventID]
+	delete(w.resv, ev.EventID)
+	w.resvMu.Unlock()
+	err := w.append(ctx, "message", ev.EventID, admit{release: r}, func(b []byte) []byte {
 		return appendEvent(b, ev, dayOf(ev.Time, w.loc))
 	})
+	if err != nil && begun {
+		// Its intent is in the spool and no outcome will follow: let the
+		// shipper give it its row (interrupted) now rather than hold the
+		// checkpoint back until a restart.
+		w.resvMu.Lock()
+		w.abandoned[ev.EventID] = true
+		w.nAbandon.Add(1)
+		w.resvMu.Unlock()
+	}
+	return err
+}
+
+// outcomeSlack is what an outcome may add to its intent: the upstream's
+// reply text and code, the action, a later time.
+const outcomeSlack = 2 << 10
+
+// Begin admits a message before its final dot goes upstream: it makes an
+// intent record durable (ev as known then: envelope, verdict, policy
+// decision, size) and reserves room for the outcome that Record writes
+// later with the same EventID. It fills EventID, Time and Instance like
+// Record. An error (ErrSpoolFull, ErrDiskFull, a disk error, ErrClosed)
+// means the message must be deferred; no room is held then.
+//
+// If the process dies between Begin and Record, the intent alone is in
+// the spool and ships as one row with action interrupted; when both are
+// there only the outcome ships (see the notes on pairing at ship).
+func (w *Writer) Begin(ctx context.Context, ev *Event) error {
+	if ev == nil {
+		return errors.New("audit: Begin(nil)")
+	}
+	w.stamp(&ev.EventID, &ev.Time, &ev.Instance)
+	if ev.RcptDomain == nil && len(ev.RcptTo) > 0 {
+		// The relay fills it with the outcome; an interrupted row needs it too.
+		ev.RcptDomain = Domains(ev.RcptTo)
+	}
+	var reserve int64
+	err := w.append(ctx, "intent", ev.EventID, admit{}, func(b []byte) []byte {
+		b = appendEventKind(b, kindIntent, ev, dayOf(ev.Time, w.loc))
+		return b
+	}, func(n int) admit {
+		reserve = int64(n+recHeaderSize) + outcomeSlack
+		return admit{reserve: reserve}
+	})
+	if err != nil {
+		reason := "broken"
+		switch {
+		case errors.Is(err, ErrSpoolFull):
+			reason = "spool_full"
+		case errors.Is(err, ErrDiskFull):
+			reason = "disk_full"
+		}
+		w.m.admissionRefused.WithLabelValues(reason).Inc()
+		return err
+	}
+	w.resvMu.Lock()
+	w.resv[ev.EventID] = reserve
+	w.resvMu.Unlock()
+	return nil
 }
 
 // RecordAuth is Record for an AUTH attempt.
@@ -140,7 +228,7 @@ func (w *Writer) RecordAuth(ctx context.Context, ev *AuthEvent) error {
 		return errors.New("audit: RecordAuth(nil)")
 	}
 	w.stamp(&ev.EventID, &ev.Time, &ev.Instance)
-	return w.append(ctx, "auth", ev.EventID, func(b []byte) []byte {
+	return w.append(ctx, "auth", ev.EventID, admit{auth: true}, func(b []byte) []byte {
 		return appendAuth(b, ev, dayOf(ev.Time, w.loc))
 	})
 }
@@ -159,17 +247,23 @@ func (w *Writer) stamp(id *uuid.UUID, t *time.Time, instance *string) {
 }
 
 // append encodes one record into a pooled buffer and appends it to the
-// spool, returning once it is durable.
-func (w *Writer) append(ctx context.Context, kind string, id uuid.UUID, encode func([]byte) []byte) error {
+// spool under a, returning once it is durable. sized, when given, derives
+// the admission from the encoded length.
+func (w *Writer) append(ctx context.Context, kind string, id uuid.UUID, a admit, encode func([]byte) []byte, sized ...func(int) admit) error {
 	bp := w.bufs.Get().(*[]byte)
 	*bp = encode((*bp)[:0])
-	err := w.sp.Append(ctx, *bp)
+	if len(sized) > 0 {
+		a = sized[0](len(*bp))
+	}
+	err := w.sp.appendWith(ctx, *bp, a)
 	w.bufs.Put(bp)
 	if err != nil {
 		return fmt.Errorf("audit: record %s event %s: %w", kind, id, err)
 	}
 	w.m.spooled.WithLabelValues(kind).Inc()
-	w.m.queued.Inc()
+	if kind != "intent" { // an intent becomes a row only if its outcome never comes
+		w.m.queued.Inc()
+	}
 	return nil
 }
 
@@ -245,6 +339,22 @@ type batch struct {
 	cut     bool      // fill stopped at the end of those: ship without waiting
 	sent    bool      // an INSERT of it may have reached ClickHouse
 	queryID string    // id of the last insert attempt (to wait it out)
+	// holds are the spool positions of the intents behind this batch's
+	// interrupted rows: the checkpoint may not pass them before the batch
+	// is in ClickHouse.
+	holds []spos
+	// refused counts attempts ClickHouse refused for the batch's content.
+	refused int
+}
+
+// openIntent is an intent record the shipper has read and whose outcome
+// it has not (yet) read.
+type openIntent struct {
+	ev      *Event
+	day     uint32
+	pos     spos // where the intent record starts
+	earlier bool // written by an earlier run: its outcome can only be in earlier segments
+	old     bool // before the sent mark: its interrupted row may be in ClickHouse already
 }
 
 // backlogFactor bounds how far a batch grows past Batch.Rows while a
@@ -255,7 +365,7 @@ func (b *batch) rows() int { return len(b.msgs) + len(b.auths) + len(b.boxes) }
 
 func (b *batch) reset() {
 	*b = batch{msgs: b.msgs[:0], msgDays: b.msgDays[:0], auths: b.auths[:0], authDay: b.authDay[:0],
-		boxes: b.boxes[:0], boxDays: b.boxDays[:0]}
+		boxes: b.boxes[:0], boxDays: b.boxDays[:0], holds: b.holds[:0]}
 }
 
 // ship is the shipper goroutine: read, batch, insert, acknowledge.
@@ -308,11 +418,9 @@ func (w *Writer) ship(ctx context.Context) {
 				}
 				continue
 			}
-			acked, _ := w.sp.ackedPos()
 			if b.rows() == 0 {
-				if acked.less(b.end) { // only skipped bytes: acknowledge them
-					w.ack(b.end, 0)
-				}
+				// Only skipped bytes or intents: acknowledge what may be.
+				w.ack(w.ackPos(b.end, nil), 0)
 				w.wait(ctx, time.Time{})
 				continue
 			}
@@ -343,6 +451,16 @@ func (w *Writer) ship(ctx context.Context) {
 		}
 		if err == nil {
 			err = w.insert(ctx, conn, &b)
+			if err != nil && ctx.Err() == nil && contentError(err) {
+				b.refused++
+				if b.refused >= w.poisonTries {
+					// The batch fails for what is in it, not for ClickHouse
+					// being away: find the rows it refuses and set them
+					// aside, so that the rows behind them keep flowing.
+					b.replay = b.replay || b.sent
+					err = w.isolate(ctx, conn, &b)
+				}
+			}
 		}
 		if readDone != nil {
 			<-readDone // rd and next are the shipper's again
@@ -374,7 +492,11 @@ func (w *Writer) ship(ctx context.Context) {
 		}
 		backoff = 0
 		w.m.up.Set(1)
-		w.ack(b.end, b.rows())
+		if ahead {
+			w.ack(w.ackPos(b.end, &next), b.rows())
+		} else {
+			w.ack(w.ackPos(b.end, nil), b.rows())
+		}
 		if ahead {
 			// fill goes on with next where the read-ahead stopped.
 			b, next = next, b
@@ -407,7 +529,9 @@ type connResult struct {
 // where they end, so that the records after them, which no process ever
 // sent, are not checked along with them.
 func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
+	w.resolveAbandoned(b)
 	for b.rows() < backlogFactor*w.cfg.Batch.Rows && b.bytes < w.cfg.Batch.Bytes {
+		w.resolveEarlier(rd, b)
 		if b.old && !rd.pos().less(w.sp.checkBelow) {
 			b.cut = true
 			return false, nil
@@ -418,20 +542,34 @@ func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
 		}
 		if !ok {
 			b.end = rd.pos() // past any skipped damage
+			w.resolveEarlier(rd, b)
 			return true, nil
 		}
-		old := false
-		if rd.seg < w.sp.firstSeq {
-			w.m.queued.Inc()
-			start := spos{end.seg, end.off - int64(len(p)+recHeaderSize)}
-			old = start.less(w.sp.checkBelow)
-		}
+		start := spos{end.seg, end.off - int64(len(p)+recHeaderSize)}
+		earlier := rd.seg < w.sp.firstSeq
+		old := earlier && start.less(w.sp.checkBelow)
 		rec, err := decodeRecord(p)
 		if err != nil {
 			w.m.corrupt.Inc()
 			w.log.Error("audit spool: undecodable record skipped", "segment", segName(rd.seg), "err", err)
 			b.end = rd.pos()
 			continue
+		}
+		if rec.intent {
+			oi := &openIntent{ev: rec.ev, day: rec.day, pos: start, earlier: earlier, old: old}
+			if w.takeAbandoned(rec.ev.EventID) {
+				w.interrupt(b, oi)
+			} else {
+				w.open[rec.ev.EventID] = oi
+			}
+			b.end = rd.pos()
+			continue
+		}
+		if earlier {
+			w.m.queued.Inc()
+		}
+		if rec.ev != nil {
+			delete(w.open, rec.ev.EventID) // its outcome: the intent is settled
 		}
 		if b.rows() == 0 {
 			b.first = time.Now()
@@ -455,6 +593,125 @@ func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
 	return false, nil
 }
 
+// Pairing intents with outcomes.
+//
+// Begin writes an intent record before the final dot, Record the outcome
+// after the upstream answered, both with one event id; only one of them may
+// become a row, or the daily summary (a materialized view that counts every
+// inserted row) would count the message twice. The shipper therefore never
+// inserts an intent as such. It keeps each intent it reads in w.open until
+// it reads the outcome with the same id, and then drops it: the outcome is
+// the row. An intent whose outcome can no longer come becomes the row
+// itself, with action interrupted:
+//
+//   - an intent written by an earlier run, once every earlier segment has
+//     been read (outcomes follow their intents in the same process's
+//     segments, so a dead process's outcome is before this run's first);
+//   - an intent of this run whose Record failed (w.abandoned).
+//
+// The checkpoint never passes an intent that is still open, nor the intent
+// behind an interrupted row not yet inserted (ackPos): after a crash the
+// intent is read again. Rows re-read after a crash are covered by the sent
+// mark and the replay check as before, interrupted rows included (they
+// are checked when their intent lies before the mark), so an event id
+// reaches ClickHouse at most once, and at least once as long as either of
+// its records is readable.
+
+// ackPos is how far the checkpoint may move after a batch ending at end:
+// not past an open intent, nor past an intent behind an interrupted row of
+// the batch read ahead (ahead, when set).
+func (w *Writer) ackPos(end spos, ahead *batch) spos {
+	p := end
+	for _, oi := range w.open {
+		if oi.pos.less(p) {
+			p = oi.pos
+		}
+	}
+	if ahead != nil {
+		for _, h := range ahead.holds {
+			if h.less(p) {
+				p = h
+			}
+		}
+	}
+	return p
+}
+
+// interrupt adds the row of an intent without an outcome to b.
+func (w *Writer) interrupt(b *batch, oi *openIntent) {
+	ev := oi.ev
+	ev.Action = ActionInterrupted
+	ev.UpstreamCode = 0
+	ev.UpstreamText = "no outcome recorded: the relay stopped after admitting the message; the upstream may have accepted it"
+	if b.rows() == 0 {
+		b.first = time.Now()
+	}
+	b.msgs = append(b.msgs, ev)
+	b.msgDays = append(b.msgDays, oi.day)
+	b.holds = append(b.holds, oi.pos)
+	if oi.old {
+		b.replay = true
+	}
+	w.m.interrupted.Inc()
+	w.m.queued.Inc()
+}
+
+// resolveEarlier turns the earlier runs' open intents into interrupted
+// rows once the reader is past every earlier segment.
+func (w *Writer) resolveEarlier(rd *spoolReader, b *batch) {
+	if w.oldDone || rd.seg < w.sp.firstSeq {
+		return
+	}
+	w.oldDone = true
+	var list []*openIntent
+	for id, oi := range w.open {
+		if oi.earlier {
+			list = append(list, oi)
+			delete(w.open, id)
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].pos.less(list[j].pos) })
+	for _, oi := range list {
+		w.interrupt(b, oi)
+	}
+	if len(list) > 0 {
+		w.log.Warn("audit: messages admitted by an earlier run have no outcome (the relay stopped between the final dot and its record); shipped as interrupted",
+			"count", len(list))
+	}
+}
+
+// resolveAbandoned turns open intents whose Record failed into rows.
+func (w *Writer) resolveAbandoned(b *batch) {
+	if w.nAbandon.Load() == 0 {
+		return
+	}
+	w.resvMu.Lock()
+	defer w.resvMu.Unlock()
+	for id := range w.abandoned {
+		if oi, ok := w.open[id]; ok {
+			delete(w.open, id)
+			delete(w.abandoned, id)
+			w.nAbandon.Add(-1)
+			w.interrupt(b, oi)
+		}
+	}
+}
+
+// takeAbandoned reports (and forgets) whether id's Record failed.
+func (w *Writer) takeAbandoned(id uuid.UUID) bool {
+	if w.nAbandon.Load() == 0 {
+		return false
+	}
+	w.resvMu.Lock()
+	defer w.resvMu.Unlock()
+	if !w.abandoned[id] {
+		return false
+	}
+	delete(w.abandoned, id)
+	w.nAbandon.Add(-1)
+	return true
+}
+
 // wait sleeps until new records are durable, a Flush starts, until (if
 // set) or ctx ends.
 func (w *Writer) wait(ctx context.Context, until time.Time) {
@@ -474,6 +731,10 @@ func (w *Writer) wait(ctx context.Context, until time.Time) {
 }
 
 func (w *Writer) ack(end spos, rows int) {
+	if acked, _ := w.sp.ackedPos(); !acked.less(end) {
+		w.m.queued.Sub(float64(rows))
+		return
+	}
 	if err := w.sp.ack(end); err != nil {
 		w.log.Warn("audit: spool checkpoint not saved; a restart will re-check these rows", "err", err)
 	}

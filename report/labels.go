@@ -111,6 +111,9 @@ func actionLabel(a, lang string) string {
 		"rejected":   {"Bị chặn", "Rejected"},
 		"tempfailed": {"Lỗi tạm thời", "Temp. failed"},
 		"bounced":    {"Bị trả lại", "Bounced"},
+		// The relay stopped between the final dot and the upstream's
+		// answer: the message may have been delivered.
+		"interrupted": {"Gián đoạn (có thể đã gửi)", "Interrupted (may have been delivered)"},
 	}[a]
 	if !ok {
 		return a

@@ -9,8 +9,14 @@
 //
 //   - messages, mandated documents, active days and flagged counts come
 //     from messages_daily, the SummingMergeTree the materialized view fills.
-//     It never receives a duplicate (the writer checks before a replay), so
-//     plain sums are exact; the GROUP BY sums rows not merged yet.
+//     The view counts every row inserted into messages, so the sums are
+//     exact as long as each event id is inserted once: the audit writer
+//     sees to that (one row per message, intent and outcome paired; a
+//     replay checks before inserting). A duplicate inserted outside the
+//     writer (by hand, demo-data twice, an old spool mark restored) is
+//     counted until `mailaudit rebuild-daily` reconciles those days with
+//     messages FINAL. The GROUP BY sums rows not merged yet (including the
+//     rebuild's corrections, which subtract through UInt64 wrap-around).
 //   - findings by kind and the findings list need the flags themselves, so
 //     they read messages. A replay can leave a duplicate row there until a
 //     merge, so those queries first collapse rows by event_id (only the

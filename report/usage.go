@@ -17,7 +17,8 @@ type Counts struct {
 	// them (action relayed). This is the "use" the notice rates.
 	Messages uint64 `json:"messages"`
 	// Attempts are every audited message, whatever happened to it
-	// (relayed, rejected by policy, temporarily failed, bounced).
+	// (relayed, rejected by policy, temporarily failed, bounced,
+	// interrupted: the relay stopped before recording the upstream's answer).
 	Attempts uint64 `json:"attempts"`
 	// Mandated counts relayed messages whose type the notice (item 3)
 	// requires to travel through the city system.

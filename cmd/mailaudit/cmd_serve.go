@@ -200,7 +200,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		defer close(schemaDone)
 		ensureSchema(schemaCtx, ac, log)
 	}()
-	r, err := relay.New(rt, auditSink{w: aw, cfg: ac, broken: new(atomic.Pointer[error])}, log.With("component", "relay"), reg)
+	r, err := relay.New(rt, auditSink{w: aw, cfg: ac}, log.With("component", "relay"), reg)
 	if err != nil {
 		aw.Close(context.Background())
 		return err
@@ -212,7 +212,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	// The mailbox proxy (IMAP/POP3 logins), when configured.
 	var mbox *mailbox.Proxy
 	if cfg.Mailbox.Enabled() {
-		mbox, err = mailbox.New(mailboxRuntime(rt), auditSink{w: aw, cfg: ac, broken: new(atomic.Pointer[error])}, nil,
+		mbox, err = mailbox.New(mailboxRuntime(rt), auditSink{w: aw, cfg: ac}, nil,
 			log.With("component", "mailbox"), reg)
 		if err == nil {
 			_, err = mbox.Start(ctx)
@@ -419,38 +419,28 @@ func startAdmin(c config.Admin, reg *prometheus.Registry, log *slog.Logger) (*ht
 }
 
 // auditSink adapts the audit writer to the relay: it applies the subject
-// privacy setting and answers Admit from the spool's fill level.
+// privacy setting and makes Begin the writer's admission (intent record
+// plus room reserved for the outcome). A spool that failed a write or
+// fsync refuses everything until restart, so Begin then defers all mail.
 type auditSink struct {
 	w   *audit.Writer
 	cfg audit.Config
-	// broken remembers a spool write or fsync failure: the spool refuses
-	// records until restart, so new mail is deferred before its final dot.
-	broken *atomic.Pointer[error]
 }
 
-// admitHeadroom keeps room in the spool for the records of messages
-// already past Admit.
-const admitHeadroom = 4 << 20
-
-// Begin admits the message from the spool's fill level. (The intent
-// record itself is not written yet: see issue 14.)
-func (a auditSink) Begin(context.Context, *audit.Event) error {
-	if p := a.broken.Load(); p != nil {
-		return *p
-	}
-	if a.w.Pending() >= a.cfg.Spool.MaxBytes-admitHeadroom {
-		return audit.ErrSpoolFull
-	}
-	return nil
+// Begin writes the message's intent record; an error defers the message.
+// The intent carries the subject as the privacy setting says, like the
+// row it may become; ev keeps the raw subject for Record.
+func (a auditSink) Begin(ctx context.Context, ev *audit.Event) error {
+	iv := *ev
+	iv.Subject = audit.SubjectFor(a.cfg, ev.Subject)
+	err := a.w.Begin(ctx, &iv)
+	ev.EventID, ev.Time, ev.Instance = iv.EventID, iv.Time, iv.Instance
+	return err
 }
 
 func (a auditSink) Record(ctx context.Context, ev *audit.Event) error {
 	ev.Subject = audit.SubjectFor(a.cfg, ev.Subject)
-	err := a.w.Record(ctx, ev)
-	if err != nil && !errors.Is(err, audit.ErrSpoolFull) && ctx.Err() == nil {
-		a.broken.Store(&err)
-	}
-	return err
+	return a.w.Record(ctx, ev)
 }
 
 func (a auditSink) RecordAuth(ctx context.Context, ev *audit.AuthEvent) error {

@@ -99,6 +99,7 @@ type daemonOpts struct {
 	mode     string // policy mode
 	roster   string // roster CSV; default the example roster
 	admin    string // admin listener address
+	spoolMax int64  // audit.spool.max_bytes; 0 = default
 }
 
 func writeConfig(t *testing.T, o daemonOpts) (path, plain, sub string) {
@@ -109,6 +110,10 @@ func writeConfig(t *testing.T, o daemonOpts) (path, plain, sub string) {
 	}
 	if o.roster == "" {
 		o.roster = repoFile(t, "configs/roster.example.csv")
+	}
+	spoolMax := ""
+	if o.spoolMax != 0 {
+		spoolMax = fmt.Sprintf("\n    max_bytes: %d", o.spoolMax)
 	}
 	admin := ""
 	if o.admin != "" {
@@ -143,12 +148,12 @@ audit:
     addr: %s
     database: mailaudit
   spool:
-    dir: %s
+    dir: %s%s
   batch:
     interval: 200ms
   subject:
     privacy: plain
-`, plain, sub, o.upstream, admin, repoFile(t, "configs/classify-rules.yaml"), o.mode, o.roster, o.chAddr, o.spool)
+`, plain, sub, o.upstream, admin, repoFile(t, "configs/classify-rules.yaml"), o.mode, o.roster, o.chAddr, o.spool, spoolMax)
 	path = filepath.Join(t.TempDir(), "mailaudit.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

@@ -18,15 +18,16 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":        {cmdServe, "serve --config FILE          run the relay daemon"},
-		"check-config": {cmdCheckConfig, "check-config FILE            validate a configuration and exit"},
-		"dashboard":    {cmdDashboard, "dashboard --config FILE      run the auditors' web dashboard as its own process"},
-		"sink":         {cmdSink, "sink [--addr A] [--dir D]    run a stand-in upstream SMTP server"},
-		"bench":        {cmdBench, "bench [flags]                measure direct-to-sink vs via-relay throughput"},
-		"classify":     {cmdClassify, "classify [--json] PATH...    label messages with document types"},
-		"migrate":      {cmdMigrate, "migrate [--config FILE]      create or upgrade the ClickHouse schema"},
-		"report":       {cmdReport, "report KIND [flags]          auditor reports (usage, low-usage, findings, types, activation)"},
-		"demo-data":    {cmdDemoData, "demo-data --rows N [flags]   fill ClickHouse with a synthetic agency"},
+		"serve":         {cmdServe, "serve --config FILE          run the relay daemon"},
+		"check-config":  {cmdCheckConfig, "check-config FILE            validate a configuration and exit"},
+		"dashboard":     {cmdDashboard, "dashboard --config FILE      run the auditors' web dashboard as its own process"},
+		"sink":          {cmdSink, "sink [--addr A] [--dir D]    run a stand-in upstream SMTP server"},
+		"bench":         {cmdBench, "bench [flags]                measure direct-to-sink vs via-relay throughput"},
+		"classify":      {cmdClassify, "classify [--json] PATH...    label messages with document types"},
+		"migrate":       {cmdMigrate, "migrate [--config FILE]      create or upgrade the ClickHouse schema"},
+		"rebuild-daily": {cmdRebuildDaily, "rebuild-daily [--from D --to D] make the daily summary equal to the rows again"},
+		"report":        {cmdReport, "report KIND [flags]          auditor reports (usage, low-usage, findings, types, activation)"},
+		"demo-data":     {cmdDemoData, "demo-data --rows N [flags]   fill ClickHouse with a synthetic agency"},
 	}
 }
 
