@@ -31,7 +31,7 @@ func TestMailboxRecords(t *testing.T) {
 	now := time.Now().UTC()
 	// A version-1 auth record (no service), as an older build spooled it.
 	v1 := appendAuth(nil, &AuthEvent{EventID: uuid.Must(uuid.NewV7()), Time: now, Instance: "t", User: "v1@x.vn", Result: "ok"}, dayOf(now, time.UTC))
-	v1 = v1[:len(v1)-1] // drop the empty service string's length byte
+	v1 = v1[:len(v1)-2] // drop attempts (version 2) and the empty service's length byte (version 3)
 	v1[1] = 1           // version 1
 	rec, err := decodeRecord(v1)
 	if err != nil || rec.auth.User != "v1@x.vn" || rec.auth.Service != "" {
