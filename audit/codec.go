@@ -27,11 +27,13 @@ import (
 // Evolving it: add a field at the end and bump the version; the decoder
 // keeps reading older versions (missing fields stay zero). Never reorder.
 const (
-	kindEvent = 1
-	kindAuth  = 2
+	kindEvent   = 1
+	kindAuth    = 2
+	kindMailbox = 3 // MailboxSession (mailbox.go)
 
-	eventVersion = 1
-	authVersion  = 2 // 2 added attempts
+	eventVersion   = 1
+	authVersion    = 3 // 2 added Attempts, 3 Service
+	mailboxVersion = 1
 )
 
 var errShort = errors.New("truncated payload")
@@ -127,6 +129,7 @@ func appendAuth(b []byte, ev *AuthEvent, day uint32) []byte {
 	e.varint(int64(ev.UpstreamCode))
 	e.bool1(ev.WeakPassword)
 	e.uvarint(uint64(max(ev.Attempts, 1)))
+	e.str(ev.Service)
 	return e.b
 }
 
@@ -253,11 +256,12 @@ func (d *dec) uuid() (u uuid.UUID) {
 
 func (d *dec) time() time.Time { return time.Unix(0, d.varint()).UTC() }
 
-// record is one decoded spool payload: exactly one of ev and auth is set.
+// record is one decoded spool payload: exactly one of ev, auth and box is set.
 type record struct {
 	day  uint32
 	ev   *Event
 	auth *AuthEvent
+	box  *MailboxSession
 }
 
 func decodeRecord(p []byte) (record, error) {
@@ -306,7 +310,7 @@ func decodeRecord(p []byte) (record, error) {
 		ev.Division = d.str()
 		ev.Errors = d.strs()
 		r.ev = ev
-	case kind == kindAuth && (version == 1 || version == 2):
+	case kind == kindAuth && version >= 1 && version <= authVersion:
 		ev := &AuthEvent{}
 		ev.EventID = d.uuid()
 		ev.Time = d.time()
@@ -321,7 +325,12 @@ func decodeRecord(p []byte) (record, error) {
 		if version >= 2 {
 			ev.Attempts = int(d.uvarint())
 		}
+		if version >= 3 {
+			ev.Service = d.str()
+		}
 		r.auth = ev
+	case kind == kindMailbox && version == 1:
+		r.box = decodeMailbox(&d)
 	default:
 		if d.err != nil {
 			return record{}, d.err

@@ -75,14 +75,15 @@ type AuthEvent struct {
 	Instance     string
 	User         string
 	ClientIP     string
-	Mechanism    string // PLAIN | LOGIN
-	Result       string // ok | failed | tempfail | no_route | locked | refused
+	Mechanism    string // PLAIN | LOGIN (SASL); IMAP-LOGIN (IMAP LOGIN command); USER-PASS (POP3)
+	Result       string // ok | failed | tempfail | locked | no_route | refused | no_tls
 	UpstreamCode int
 	WeakPassword bool // the password broke the notice's rule (>=8, upper, lower, special)
 	// Attempts is how many attempts the row stands for: 1, or for a
 	// "locked" row the refusals of a locked address since its last row
 	// (the relay writes at most one such row per address per minute).
 	Attempts int
+	Service  string // smtp | imap | pop3 ("" is written as smtp)
 }
 
 // Domains lists the distinct lower-case domains of addresses, in order of

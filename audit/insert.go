@@ -26,6 +26,7 @@ var messageColumns = []string{
 
 var authColumns = []string{
 	"event_id", "ts", "date", "instance", "user", "client_ip", "mechanism", "result", "upstream_code", "weak_password", "attempts",
+	"service",
 }
 
 // existsChunk bounds one existence query: 1000 quoted UUIDs are ~40 KB,
@@ -72,7 +73,11 @@ func (w *Writer) insert(ctx context.Context, conn driver.Conn, b *batch) error {
 		auths, authDays = filterAuth(auths, authDays, have)
 		w.m.duplicates.WithLabelValues("auth_events").Add(float64(len(b.auths) - len(auths)))
 	}
-	if len(msgs)+len(auths) > 0 {
+	boxes, boxDays, err := w.replayFilterMailbox(ictx, conn, b)
+	if err != nil {
+		return err
+	}
+	if len(msgs)+len(auths)+len(boxes) > 0 {
 		// The sent mark must cover these records before any byte of them
 		// can reach ClickHouse: it is what tells a later start which
 		// records need the check above.
@@ -88,6 +93,11 @@ func (w *Writer) insert(ctx context.Context, conn driver.Conn, b *batch) error {
 	}
 	if len(auths) > 0 {
 		if err := w.insertAuth(ictx, conn, b, auths, authDays); err != nil {
+			return err
+		}
+	}
+	if len(boxes) > 0 {
+		if err := w.insertMailbox(ictx, conn, b, boxes, boxDays); err != nil {
 			return err
 		}
 	}
@@ -284,9 +294,13 @@ func (w *Writer) insertAuth(ctx context.Context, conn driver.Conn, b *batch, evs
 		if e.WeakPassword {
 			weak = 1
 		}
+		service := e.Service
+		if service == "" {
+			service = ServiceSMTP
+		}
 		if err := bt.Append(e.EventID, clampTime(e.Time), dayTime(days[i]), e.Instance, e.User, e.ClientIP,
 			e.Mechanism, e.Result, uint16(min(max(e.UpstreamCode, 0), math.MaxUint16)), weak,
-			uint32(min(max(e.Attempts, 1), math.MaxUint32))); err != nil {
+			uint32(min(max(e.Attempts, 1), math.MaxUint32)), service); err != nil {
 			return fmt.Errorf("insert auth_events: row: %w", err)
 		}
 	}

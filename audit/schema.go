@@ -174,6 +174,7 @@ FROM ${messages}`},
 		{5, "auth_events attempts", []Step{
 			{AddColumn: &AddColumn{"auth_events", "attempts", "UInt32", "weak_password"}},
 		}},
+		mailboxMigration(6),
 	}
 }
 
@@ -188,7 +189,7 @@ const dailySelect = `lower(mail_from) AS sender, staff_id, division, type, actio
 func LatestVersion() int { return Migrations()[len(Migrations())-1].Version }
 
 // dataTables are the tables that hold rows: _local in cluster mode.
-var dataTables = []string{"messages", "auth_events", "messages_daily"}
+var dataTables = []string{"messages", "auth_events", "messages_daily", "mailbox_sessions"}
 
 func (s Schema) local(table string) string {
 	if s.Cluster != "" {

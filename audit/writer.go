@@ -235,6 +235,8 @@ type batch struct {
 	msgDays []uint32
 	auths   []*AuthEvent
 	authDay []uint32
+	boxes   []*MailboxSession
+	boxDays []uint32
 	bytes   int64
 	end     spos
 	first   time.Time // when the first record was read
@@ -249,10 +251,11 @@ type batch struct {
 // backlog is waiting.
 const backlogFactor = 10
 
-func (b *batch) rows() int { return len(b.msgs) + len(b.auths) }
+func (b *batch) rows() int { return len(b.msgs) + len(b.auths) + len(b.boxes) }
 
 func (b *batch) reset() {
-	*b = batch{msgs: b.msgs[:0], msgDays: b.msgDays[:0], auths: b.auths[:0], authDay: b.authDay[:0]}
+	*b = batch{msgs: b.msgs[:0], msgDays: b.msgDays[:0], auths: b.auths[:0], authDay: b.authDay[:0],
+		boxes: b.boxes[:0], boxDays: b.boxDays[:0]}
 }
 
 // ship is the shipper goroutine: read, batch, insert, acknowledge.
@@ -439,6 +442,9 @@ func (w *Writer) fill(rd *spoolReader, b *batch) (caughtUp bool, err error) {
 		if rec.ev != nil {
 			b.msgs = append(b.msgs, rec.ev)
 			b.msgDays = append(b.msgDays, rec.day)
+		} else if rec.box != nil {
+			b.boxes = append(b.boxes, rec.box)
+			b.boxDays = append(b.boxDays, rec.day)
 		} else {
 			b.auths = append(b.auths, rec.auth)
 			b.authDay = append(b.authDay, rec.day)

@@ -43,6 +43,9 @@ type Config struct {
 
 	Limits Limits `yaml:"limits"`
 
+	// Mailbox is the IMAP/POP3 login proxy; off when it has no listener.
+	Mailbox Mailbox `yaml:"mailbox"`
+
 	// VerdictHeader adds X-Mailaudit-Verdict upstream. Off by default: the
 	// relay is transparent.
 	VerdictHeader bool `yaml:"verdict_header"`
@@ -94,6 +97,11 @@ type Route struct {
 	// PoolSize keeps idle upstream sessions for unauthenticated (trusted
 	// network) clients; authenticated sessions are never shared.
 	PoolSize int `yaml:"pool_size"`
+	// IMAP and POP3 are this domain's mailbox servers, for the mailbox
+	// proxy; nil when the route has none. Dial and command timeouts are
+	// the route's.
+	IMAP *MailboxUpstream `yaml:"imap"`
+	POP3 *MailboxUpstream `yaml:"pop3"`
 }
 
 // Limits bound what one client can make the relay do.
@@ -156,6 +164,7 @@ func Default() *Config {
 			MemoryBuffer:        1 << 20,
 			MaxMessagesPerSes:   1000,
 		},
+		Mailbox:       defaultMailbox(),
 		Log:           Log{Level: "info", Format: "json"},
 		ShutdownGrace: Duration(30 * time.Second),
 		Extra:         defaultExtra(),
@@ -175,8 +184,8 @@ func (c *Config) Validate() error {
 		bad("hostname", "must be a host name")
 	}
 	l := c.Listeners
-	if l.Submission == "" && l.Submissions == "" && l.Plain == "" {
-		bad("listeners", "at least one of submission, submissions, plain is needed")
+	if l.Submission == "" && l.Submissions == "" && l.Plain == "" && !c.Mailbox.Enabled() {
+		bad("listeners", "at least one of submission, submissions, plain (or a mailbox listener) is needed")
 	}
 	for key, addr := range map[string]string{"listeners.submission": l.Submission, "listeners.submissions": l.Submissions, "listeners.plain": l.Plain, "admin.addr": c.Admin.Addr} {
 		if addr != "" {
@@ -259,6 +268,7 @@ func (c *Config) Validate() error {
 	if len(c.trusted) > 0 && c.DefaultRoute == "" {
 		bad("default_route", "is needed when trusted_networks is set: unauthenticated trusted clients go there")
 	}
+	c.validateMailbox(bad)
 	lim := &c.Limits
 	positive := map[string]int64{
 		"limits.max_message_bytes":         int64(lim.MaxMessageBytes),
@@ -372,6 +382,20 @@ func (c *Config) RouteFor(login string) (*Route, bool) {
 		}
 	}
 	return nil, false
+}
+
+// MailboxRouteFor returns the route of a login's domain that has an
+// upstream for service ("imap" or "pop3"), and that upstream.
+func (c *Config) MailboxRouteFor(login, service string) (*Route, *MailboxUpstream, bool) {
+	r, ok := c.RouteFor(login)
+	if !ok {
+		return nil, nil, false
+	}
+	u := r.IMAP
+	if service == "pop3" {
+		u = r.POP3
+	}
+	return r, u, u != nil
 }
 
 // Route returns a route by name.

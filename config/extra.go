@@ -17,9 +17,11 @@ type Extra struct {
 	Audit    audit.Config    `yaml:"audit"`
 	// Dashboard is the auditors' web UI; absent means off.
 	Dashboard *report.DashboardConfig `yaml:"dashboard"`
+	// Reports holds the low-usage thresholds the report command uses.
+	Reports report.Thresholds `yaml:"reports"`
 }
 
-func defaultExtra() Extra { return Extra{} }
+func defaultExtra() Extra { return Extra{Reports: report.DefaultThresholds()} }
 
 func (e *Extra) validate() error {
 	if err := e.Classify.Validate(); err != nil {
@@ -27,6 +29,9 @@ func (e *Extra) validate() error {
 	}
 	if err := e.Policy.Validate(); err != nil {
 		return err
+	}
+	if e.Reports.MinActiveDays == 0 {
+		return fmt.Errorf("reports.min_active_days: must be > 0")
 	}
 	e.Audit = e.Audit.WithDefaults()
 	if err := e.Audit.Validate(); err != nil {

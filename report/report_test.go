@@ -287,7 +287,7 @@ func testFormats(t *testing.T, u *report.UsageReport, low *report.LowUsageReport
 	if report.DisplayWidth(strings.TrimRight(thanh, " ")) != report.DisplayWidth(strings.TrimRight(total, " ")) {
 		t.Errorf("rows of different widths:\n%s\n%s", thanh, total)
 	}
-	if f := strings.Fields(total); len(f) < 7 || f[2] != "14" || f[3] != "12" || f[4] != "10" || f[5] != "4" || f[6] != "16" {
+	if f := strings.Fields(total); len(f) < 9 || f[2] != "14" || f[3] != "12" || f[4] != "10" || f[5] != "10" || f[6] != "0" || f[7] != "4" || f[8] != "16" {
 		t.Errorf("totals line %q", total)
 	}
 
@@ -303,7 +303,7 @@ func testFormats(t *testing.T, u *report.UsageReport, low *report.LowUsageReport
 	if len(recs) != 1+7 || recs[0][0] != "Staff id" || recs[0][3] != "Messages via city system" {
 		t.Fatalf("csv: %v", recs)
 	}
-	if r := recs[2]; r[0] != "T02" || r[1] != "Trần Thị Bích Ngọc" || r[3] != "3" || r[4] != "2" || r[5] != "1" || r[6] != "2" || r[7] != "4" {
+	if r := recs[2]; r[0] != "T02" || r[1] != "Trần Thị Bích Ngọc" || r[3] != "3" || r[4] != "2" || r[5] != "1" || r[6] != "1" || r[7] != "0" || r[8] != "2" || r[9] != "4" {
 		t.Errorf("csv T02: %v", r)
 	}
 	divs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(render(report.FormatCSV, u, report.LangVI, 1), []byte("\uFEFF")))).ReadAll()
@@ -317,8 +317,8 @@ func testFormats(t *testing.T, u *report.UsageReport, low *report.LowUsageReport
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lowCSV) != 5 || lowCSV[2][0] != "T04" || lowCSV[2][7] != "No message at all in the period" ||
-		lowCSV[3][7] != "1 messages < threshold 3; 1 active days < threshold 2; on the roster 30 of the period's 91 days only" {
+	if len(lowCSV) != 5 || lowCSV[2][0] != "T04" || lowCSV[2][8] != "No message at all in the period" ||
+		lowCSV[3][8] != "1 messages < threshold 3; 1 active days < threshold 2; on the roster 30 of the period's 91 days only" {
 		t.Errorf("low csv: %v", lowCSV)
 	}
 

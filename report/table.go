@@ -38,6 +38,8 @@ func countColumns(lang string, types, kinds []string) []Column {
 		{"messages", label{"Thư qua HT Thành phố", "Messages via city system"}.in(lang)},
 		{"mandated", label{"Văn bản bắt buộc", "Mandated documents"}.in(lang)},
 		{"active_days", label{"Ngày sử dụng", "Active days"}.in(lang)},
+		{"send_days", label{"Ngày gửi thư", "Days with mail sent"}.in(lang)},
+		{"mailbox_days", label{"Ngày đăng nhập hộp thư", "Mailbox login days"}.in(lang)},
 		{"flagged", label{"Thư có vi phạm", "Flagged messages"}.in(lang)},
 		{"attempts", label{"Tổng số thư", "All messages"}.in(lang)},
 	}
@@ -51,7 +53,7 @@ func countColumns(lang string, types, kinds []string) []Column {
 }
 
 func countCells(c Counts, types, kinds []string) []any {
-	cells := []any{c.Messages, c.Mandated, c.ActiveDays, c.Flagged, c.Attempts}
+	cells := []any{c.Messages, c.Mandated, c.ActiveDays, c.SendDays, c.MailboxDays, c.Flagged, c.Attempts}
 	for _, t := range types {
 		cells = append(cells, c.MandatedByType[t])
 	}
@@ -105,9 +107,12 @@ func (r *UsageReport) Tables(lang string) []*Table {
 		divisions.Rows = append(divisions.Rows, append([]any{name, d.Staff}, countCells(d.Counts, r.Types, r.Findings)...))
 	}
 	divisions.Totals = append([]any{label{"Tổng cộng", "Total"}.in(lang), staff}, countCells(r.Total, r.Types, r.Findings)...)
-	note := label{"Ngày sử dụng của một phòng là số ngày có ít nhất một người gửi thư.",
-		"A division's active days are the days on which anyone in it sent a message."}.in(lang)
+	note := label{"Ngày sử dụng của một phòng là số ngày có ít nhất một người gửi thư hoặc đăng nhập hộp thư.",
+		"A division's active days are the days on which anyone in it sent a message or logged in to the mailbox."}.in(lang)
 	divisions.Notes = append(divisions.Notes, note)
+	webmail := label{"Ngày sử dụng = ngày có gửi thư hoặc đăng nhập hộp thư (IMAP/POP3) qua cổng; đăng nhập webmail không đi qua cổng nên không được tính.",
+		"Active days = days with a message sent or a mailbox (IMAP/POP3) login through the gateway; webmail logins do not pass the gateway and are not counted."}.in(lang)
+	persons.Notes = append(persons.Notes, webmail)
 	return []*Table{persons, divisions}
 }
 
@@ -125,6 +130,7 @@ func (r *LowUsageReport) Tables(lang string) []*Table {
 			{"city_address", label{"Địa chỉ thư Thành phố", "City address"}.in(lang)},
 			{"messages", label{"Thư qua HT Thành phố", "Messages via city system"}.in(lang)},
 			{"active_days", label{"Ngày sử dụng", "Active days"}.in(lang)},
+			{"mailbox_days", label{"Ngày đăng nhập hộp thư", "Mailbox login days"}.in(lang)},
 			{"roster_days", label{"Ngày trong danh sách", "Days on roster"}.in(lang)},
 			{"reasons", label{"Lý do", "Reasons"}.in(lang)},
 		},
@@ -138,9 +144,9 @@ func (r *LowUsageReport) Tables(lang string) []*Table {
 			why = append(why, fmt.Sprintf(label{"chỉ có trong danh sách %d/%d ngày của kỳ", "on the roster %d of the period's %d days only"}.in(lang),
 				u.RosterDays, r.PeriodDays))
 		}
-		t.Rows = append(t.Rows, []any{u.StaffID, u.FullName, u.Division, u.CityAddress, u.Messages, u.ActiveDays, u.RosterDays, strings.Join(why, "; ")})
+		t.Rows = append(t.Rows, []any{u.StaffID, u.FullName, u.Division, u.CityAddress, u.Messages, u.ActiveDays, u.MailboxDays, u.RosterDays, strings.Join(why, "; ")})
 	}
-	t.Totals = []any{"", fmt.Sprintf(label{"%d người", "%d people"}.in(lang), len(r.Users)), "", "", nil, nil, nil, ""}
+	t.Totals = []any{"", fmt.Sprintf(label{"%d người", "%d people"}.in(lang), len(r.Users)), "", "", nil, nil, nil, nil, ""}
 	return []*Table{t}
 }
 

@@ -22,8 +22,15 @@ type Counts struct {
 	// Mandated counts relayed messages whose type the notice (item 3)
 	// requires to travel through the city system.
 	Mandated uint64 `json:"mandated"`
-	// ActiveDays are the distinct days with at least one relayed message.
+	// ActiveDays are the distinct days with a relayed message or a
+	// successful mailbox (IMAP/POP3) login: the days the person used the
+	// city mailbox, reading or sending.
 	ActiveDays uint64 `json:"active_days"`
+	// SendDays are the distinct days with at least one relayed message.
+	SendDays uint64 `json:"send_days"`
+	// MailboxDays are the distinct days with a successful IMAP or POP3
+	// login through the gateway (webmail logins are not seen).
+	MailboxDays uint64 `json:"mailbox_days"`
 	// Flagged counts messages with at least one finding, any action.
 	Flagged uint64 `json:"flagged"`
 	// MandatedByType splits Mandated by document type id.
@@ -107,7 +114,7 @@ GROUP BY grp`, func(r driver.Rows) error {
 			return err
 		}
 		c := get(g)
-		c.Messages, c.Attempts, c.Mandated, c.ActiveDays, c.Flagged = sent, att, mand, days, fl
+		c.Messages, c.Attempts, c.Mandated, c.SendDays, c.ActiveDays, c.Flagged = sent, att, mand, days, days, fl
 		if lvl, id := splitGroup(g); lvl == 's' {
 			lastDivision[id] = div
 		}
@@ -157,6 +164,10 @@ GROUP BY grp, kind`, func(r driver.Rows) error {
 		return nil
 	})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := s.activityDays(ctx, p, get); err != nil {
 		return nil, err
 	}
 
@@ -234,15 +245,23 @@ GROUP BY grp, kind`, func(r driver.Rows) error {
 	return rep, nil
 }
 
-// Thresholds decide who is a low user in a period.
+// Thresholds decide who is a low user in a period: fewer active days
+// (sending or a mailbox login) than MinActiveDays. MinMessages applies
+// only to people with no mailbox login through the gateway in the period,
+// who are judged by what they send as before: someone who reads and
+// handles mail every day is not marked down for sending little.
 type Thresholds struct {
-	MinMessages   uint64 `json:"min_messages"`    // relayed messages
-	MinActiveDays uint64 `json:"min_active_days"` // days with a relayed message
+	MinMessages   uint64 `json:"min_messages" yaml:"min_messages"`       // relayed messages
+	MinActiveDays uint64 `json:"min_active_days" yaml:"min_active_days"` // days with a message sent or a mailbox login
 }
+
+// DefaultThresholds are the low-usage thresholds per quarter when the
+// config's reports: section does not say.
+func DefaultThresholds() Thresholds { return Thresholds{MinMessages: 10, MinActiveDays: 5} }
 
 // Reason codes of a low user.
 const (
-	ReasonNoActivity    = "no_activity"     // not a single audited message
+	ReasonNoActivity    = "no_activity"     // not a single audited message nor mailbox login
 	ReasonNoneRelayed   = "none_relayed"    // attempts, but none went through
 	ReasonFewMessages   = "few_messages"    // under MinMessages
 	ReasonFewActiveDays = "few_active_days" // under MinActiveDays
@@ -279,17 +298,18 @@ func LowUsageFrom(u *UsageReport, t Thresholds) *LowUsageReport {
 		if !pu.OnRoster {
 			continue // the rating concerns roster members only
 		}
-		if pu.Messages >= t.MinMessages && pu.ActiveDays >= t.MinActiveDays {
+		reads := pu.MailboxDays > 0
+		if pu.ActiveDays >= t.MinActiveDays && (reads || pu.Messages >= t.MinMessages) {
 			continue
 		}
 		var why []string
 		switch {
-		case pu.Attempts == 0:
+		case pu.Attempts == 0 && !reads:
 			why = append(why, ReasonNoActivity)
-		case pu.Messages == 0:
+		case pu.Messages == 0 && !reads:
 			why = append(why, ReasonNoneRelayed)
 		default:
-			if pu.Messages < t.MinMessages {
+			if !reads && pu.Messages < t.MinMessages {
 				why = append(why, ReasonFewMessages)
 			}
 			if pu.ActiveDays < t.MinActiveDays {

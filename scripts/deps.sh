@@ -27,6 +27,10 @@ have chromium || need+=(chromium)
 have systemd-analyze || need+=(systemd)
 have openssl || need+=(openssl)
 
+# --- mailbox proxy (issue 12): a real Dovecot for its tests and the demo ---
+[ -x /usr/sbin/dovecot ] || have dovecot || need+=(dovecot-imapd dovecot-pop3d)
+# --- end mailbox proxy ---
+
 if [ ${#need[@]} -gt 0 ]; then
   echo "deps: installing ${need[*]}"
   SUDO=""

@@ -25,6 +25,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"mailaudit/internal/maildir"
 	"mailaudit/internal/saslogin"
 )
 
@@ -38,6 +39,10 @@ type Options struct {
 	TLS *tls.Config
 	// Dir, when set, receives every accepted message as a .eml file.
 	Dir string
+	// Maildirs, when set, is a folder of <recipient>/Maildir mailboxes
+	// (the demo's Dovecot serves them): every accepted message is
+	// delivered to each recipient that has one.
+	Maildirs string
 	// Keep holds accepted messages in memory (tests read them with Messages).
 	Keep bool
 	// MaxMessageBytes is advertised in SIZE; 0 means no limit.
@@ -205,7 +210,7 @@ func (ss *session) Data(r io.Reader) error {
 	s := ss.s
 	var buf bytes.Buffer
 	var w io.Writer = io.Discard
-	if s.opts.Keep || s.opts.Dir != "" {
+	if s.opts.Keep || s.opts.Dir != "" || s.opts.Maildirs != "" {
 		w = &buf
 	}
 	h := sha256.New()
@@ -228,6 +233,12 @@ func (ss *session) Data(r io.Reader) error {
 			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store message"}
 		}
 		s.opts.Log.Info("message stored", "file", name, "from", ss.from, "rcpts", ss.to, "bytes", n)
+	}
+	if s.opts.Maildirs != "" {
+		if err := s.deliverMaildirs(ss.to, buf.Bytes()); err != nil {
+			s.opts.Log.Error("maildir delivery failed", "err", err)
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "cannot store message"}
+		}
 	}
 	if s.opts.Keep {
 		s.mu.Lock()
@@ -255,3 +266,24 @@ func (s *Sink) LastHash() string {
 
 // Dots is the number of final dots received (accepted or not).
 func (s *Sink) Dots() int64 { return s.dots.Load() }
+
+// deliverMaildirs puts msg into the Maildir of every recipient that has
+// one under opts.Maildirs; other recipients are accepted and dropped, as
+// an outside domain would be by the real city server's next hop.
+func (s *Sink) deliverMaildirs(rcpts []string, msg []byte) error {
+	for _, r := range rcpts {
+		r = strings.ToLower(r)
+		if strings.ContainsAny(r, "/\\") || strings.HasPrefix(r, ".") {
+			continue
+		}
+		dir := filepath.Join(s.opts.Maildirs, r, "Maildir")
+		if _, err := os.Stat(filepath.Join(dir, "new")); err != nil {
+			continue
+		}
+		if err := maildir.Deliver(dir, msg); err != nil {
+			return err
+		}
+		s.opts.Log.Info("message delivered", "maildir", dir, "bytes", len(msg))
+	}
+	return nil
+}

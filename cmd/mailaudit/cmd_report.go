@@ -74,6 +74,24 @@ func addConnFlags(fs *flag.FlagSet) connFlags {
 	}
 }
 
+// thresholds reads the reports: section of --config (defaults without it);
+// explicit --min-* flags override it.
+func (c connFlags) thresholds() (report.Thresholds, error) {
+	doc := struct {
+		Reports report.Thresholds `yaml:"reports"`
+	}{report.DefaultThresholds()}
+	if *c.config != "" {
+		data, err := os.ReadFile(*c.config)
+		if err != nil {
+			return doc.Reports, err
+		}
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			return doc.Reports, fmt.Errorf("%s: %w", *c.config, err)
+		}
+	}
+	return doc.Reports, nil
+}
+
 // load reads the configuration sections and applies the overriding flags.
 func (c connFlags) load() (audit.Config, policy.Config, error) {
 	var doc struct {
@@ -170,8 +188,8 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		from     = fs.String("from", "", "first day YYYY-MM-DD")
 		to       = fs.String("to", "", "last day YYYY-MM-DD (included)")
 		by       = fs.String("by", "", "usage: person|division (CSV table); types: day|week|month|quarter")
-		minMsgs  = fs.Uint64("min-messages", 10, "low-usage: fewest messages through the city system in the period")
-		minDays  = fs.Uint64("min-active-days", 5, "low-usage: fewest days with a message in the period")
+		minMsgs  = fs.Uint64("min-messages", 10, "low-usage: fewest messages through the city system in the period, for people with no mailbox login (default: reports.min_messages of --config)")
+		minDays  = fs.Uint64("min-active-days", 5, "low-usage: fewest days with a message sent or a mailbox login in the period (default: reports.min_active_days of --config)")
 		kinds    = fs.String("kind", "", "findings: comma-separated finding ids")
 		staff    = fs.String("staff", "", "findings: one staff id")
 		division = fs.String("division", "", "findings: one division")
@@ -254,7 +272,19 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	case "usage":
 		rep, err = src.Usage(ctx, period)
 	case "low-usage":
-		rep, err = src.LowUsage(ctx, period, report.Thresholds{MinMessages: *minMsgs, MinActiveDays: *minDays})
+		th, terr := cf.thresholds()
+		if terr != nil {
+			return fail(1, "%v", terr)
+		}
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "min-messages":
+				th.MinMessages = *minMsgs
+			case "min-active-days":
+				th.MinActiveDays = *minDays
+			}
+		})
+		rep, err = src.LowUsage(ctx, period, th)
 	case "findings":
 		f := report.FindingsFilter{Period: period, StaffID: *staff, Division: *division, Limit: *limit}
 		for _, k := range strings.Split(*kinds, ",") {

@@ -97,7 +97,7 @@ func TestCmdReport(t *testing.T) {
 		t.Errorf("activation: %d %s\n%s", code, errs, out)
 	}
 	out, errs, code = run("usage", "--config", cfgFile, "--quarter", "2024Q2", "--by", "division", "--format", "csv")
-	if code != 0 || !strings.Contains(out, "Ban Giám đốc,2,8,6,4,3,9") {
+	if code != 0 || !strings.Contains(out, "Ban Giám đốc,2,8,6,4,4,0,3,9") {
 		t.Errorf("usage by division: %d %s\n%s", code, errs, out)
 	}
 

@@ -29,6 +29,7 @@ import (
 	"mailaudit/classify"
 	"mailaudit/config"
 	"mailaudit/inspect"
+	"mailaudit/mailbox"
 	"mailaudit/policy"
 	"mailaudit/relay"
 	"mailaudit/report/dashboard"
@@ -208,11 +209,28 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		aw.Close(context.Background())
 		return err
 	}
+	// The mailbox proxy (IMAP/POP3 logins), when configured.
+	var mbox *mailbox.Proxy
+	if cfg.Mailbox.Enabled() {
+		mbox, err = mailbox.New(mailboxRuntime(rt), auditSink{w: aw, cfg: ac, broken: new(atomic.Pointer[error])}, nil,
+			log.With("component", "mailbox"), reg)
+		if err == nil {
+			_, err = mbox.Start(ctx)
+		}
+		if err != nil {
+			r.Shutdown(context.Background())
+			aw.Close(context.Background())
+			return err
+		}
+	}
 	var admin *http.Server
 	if cfg.Admin.Addr != "" {
 		admin, err = startAdmin(cfg.Admin, reg, log)
 		if err != nil {
 			r.Shutdown(context.Background())
+			if mbox != nil {
+				mbox.Shutdown(context.Background())
+			}
 			aw.Close(context.Background())
 			return err
 		}
@@ -244,8 +262,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	for {
 		select {
 		case <-hup:
-			if pe := reload(r, cfg, log); pe != nil {
+			if pe, rt := reload(r, cfg, log); pe != nil {
 				engine.Store(pe)
+				if mbox != nil {
+					mbox.Swap(mailboxRuntime(rt))
+				}
 			}
 			continue
 		case <-ctx.Done():
@@ -256,7 +277,19 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace.D())
 	defer cancel()
 	var errs []error
+	mboxDone := make(chan error, 1)
+	go func() {
+		// IMAP sessions get their BYE while the relay drains.
+		if mbox != nil {
+			mboxDone <- mbox.Shutdown(sctx)
+			return
+		}
+		mboxDone <- nil
+	}()
 	if err := r.Shutdown(sctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := <-mboxDone; err != nil {
 		errs = append(errs, err)
 	}
 	if admin != nil {
@@ -334,7 +367,7 @@ func migrateNode(ctx context.Context, ac audit.Config, schema audit.Schema, addr
 
 // reload reads the config file again and swaps the runtime; a config that
 // does not validate is refused and the running one kept.
-func reload(r *relay.Relay, old *config.Config, log *slog.Logger) *policy.Engine {
+func reload(r *relay.Relay, old *config.Config, log *slog.Logger) (*policy.Engine, *relay.Runtime) {
 	cfg, err := config.Load(old.Path)
 	if err == nil {
 		var rt *relay.Runtime
@@ -348,11 +381,17 @@ func reload(r *relay.Relay, old *config.Config, log *slog.Logger) *policy.Engine
 			}
 			r.Swap(rt)
 			log.Info("configuration reloaded", "config", old.Path)
-			return pe
+			return pe, rt
 		}
 	}
 	log.Error("reload refused; the running configuration stays", "err", oneLine(err))
-	return nil
+	return nil, nil
+}
+
+// mailboxRuntime is the mailbox proxy's part of the relay's runtime: the
+// same config, certificate and password rule.
+func mailboxRuntime(rt *relay.Runtime) *mailbox.Runtime {
+	return &mailbox.Runtime{Config: rt.Config, TLSConfig: rt.TLSConfig, WeakPassword: rt.WeakPassword}
 }
 
 func startAdmin(c config.Admin, reg *prometheus.Registry, log *slog.Logger) (*http.Server, error) {
@@ -416,4 +455,9 @@ func (a auditSink) Record(ctx context.Context, ev *audit.Event) error {
 
 func (a auditSink) RecordAuth(ctx context.Context, ev *audit.AuthEvent) error {
 	return a.w.RecordAuth(ctx, ev)
+}
+
+// RecordMailboxSession keeps a closed IMAP/POP3 session (mailbox proxy).
+func (a auditSink) RecordMailboxSession(ctx context.Context, ev *audit.MailboxSession) error {
+	return a.w.RecordMailboxSession(ctx, ev)
 }

@@ -21,11 +21,12 @@ func cmdSink(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", "", "store accepted messages as .eml files here (default: discard)")
 	users := fs.String("users", "", "require AUTH: comma-separated user:password pairs")
 	starttls := fs.Bool("starttls", false, "offer STARTTLS with a self-signed certificate")
+	maildirs := fs.String("maildirs", "", "deliver to <DIR>/<recipient>/Maildir where it exists (the demo's Dovecot serves them)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stdout, nil))
-	opts := sink.Options{Addr: *addr, Dir: *dir, Log: log}
+	opts := sink.Options{Addr: *addr, Dir: *dir, Maildirs: *maildirs, Log: log}
 	if *users != "" {
 		opts.Users = map[string]string{}
 		for _, pair := range strings.Split(*users, ",") {
