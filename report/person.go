@@ -320,7 +320,9 @@ ORDER BY svc, res`, func(r driver.Rows) error {
     WHERE ` + who + `
     GROUP BY event_id`
 	err = s.query(ctx, "person session totals", `SELECT count(), sum(ms), sum(bin), sum(bout) FROM (`+sessions+`)`,
-		func(r driver.Rows) error { return r.Scan(&rep.SessionCount, &rep.SessionMS, &rep.BytesIn, &rep.BytesOut) })
+		func(r driver.Rows) error {
+			return r.Scan(&rep.SessionCount, &rep.SessionMS, &rep.BytesIn, &rep.BytesOut)
+		})
 	if err != nil {
 		return err
 	}
