@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -60,7 +61,7 @@ func startDashboardEnv(t *testing.T, edit ...func(*report.DashboardConfig)) (*ht
 		e(&cfg)
 	}
 	src := report.NewSource(env.Conn, env.Schema, env.Roster)
-	srv, err := dashboard.New(cfg, func() *report.Source { return src }, nil)
+	srv, err := dashboard.New(cfg, func() *report.Source { return src }, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		t.Fatal(err)
 	}

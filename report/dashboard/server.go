@@ -509,7 +509,7 @@ func (s *Server) findings(w http.ResponseWriter, r *http.Request) {
 	q.Del("page")
 	s.render(w, r, "findings", map[string]any{"Period": f.Period, "Report": rep, "Kind": q.Get("kind"),
 		"Kinds": policy.Findings(), "Query": periodQuery(f.Period), "Filter": template.URL(q.Encode()),
-		"Page": page, "Pages": pages, "Links": pageLinks(page, pages), "First": f.Offset + 1, "Last": f.Offset + len(rep.Rows)})
+		"PageN": page, "Pages": pages, "Links": pageLinks(page, pages), "First": f.Offset + 1, "Last": f.Offset + len(rep.Rows)})
 }
 
 // personParams are the person page's parameters, each at most once.
