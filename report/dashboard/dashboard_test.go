@@ -317,11 +317,11 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.Click(`#persons tr[data-staff="T03"] a.person`), chromedp.WaitVisible("#calendar"))
 	var person struct {
 		Name, Title0412, Legend string
-		States             map[string]string
-		Cards              map[string]string
-		Sessions           [][]string
-		Logins             []string
-		NoFindings         bool
+		States                  map[string]string
+		Cards                   map[string]string
+		Sessions                [][]string
+		Logins                  []string
+		NoFindings              bool
 	}
 	raw, err = chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
 	  const out = {Name: document.querySelector('#person-name').textContent, States: {}, Cards: {}, Sessions: [], Logins: [],
