@@ -472,7 +472,8 @@ func TestDashboardHTTP(t *testing.T) {
 	ts, _ := startDashboard(t)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, p := range []string{"/", "/usage", "/findings", "/download/usage.xlsx?quarter=2024Q2", "/message/" + fixture.SecretEventID} {
+	for _, p := range []string{"/", "/usage", "/findings", "/download/usage.xlsx?quarter=2024Q2", "/message/" + fixture.SecretEventID,
+		"/person?staff=T01", "/person?address=someone%40gmail.com&quarter=2024Q2"} {
 		resp, err := c.Get(ts.URL + p)
 		if err != nil {
 			t.Fatal(err)

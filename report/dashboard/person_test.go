@@ -107,11 +107,17 @@ func TestDashboardPages(t *testing.T) {
 	}
 	// Not on the roster, by address; a member's address goes to their page.
 	body = page("/person?address=someone%40gmail.com&quarter=2024Q2", report.LangEN, 200)
-	for _, w := range []string{"Not on the roster, so not rated.", `data-date="2024-05-05" data-state="sent"`,
+	for _, w := range []string{"Not on the roster in this period, so not rated.", `data-date="2024-05-05" data-state="sent"`,
 		`data-kind="unknown_sender">Sender not on roster (1 messages)`} {
 		if !strings.Contains(body, w) {
 			t.Errorf("address page lacks %q", w)
 		}
+	}
+	// T05 left on 2024-03-31: in Q2 every day is off the roster and nobody
+	// rates them (the low-usage list leaves them out too).
+	body = page("/person?staff=T05&quarter=2024Q2", report.LangEN, 200)
+	if n := strings.Count(body, `data-state="off"`); n != 91 || !strings.Contains(body, "Not on the roster in this period, so not rated.") {
+		t.Errorf("T05 page: %d days off the roster, want 91, or rated", n)
 	}
 	resp, _ := c.get("/person?address=NVThanh%40tphcm.gov.vn&quarter=2024Q2")
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/person?quarter=2024Q2&staff=T01" {

@@ -567,7 +567,9 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) {
 	l := lang(r)
 	var reasons []string
 	low := false
-	if rep.OnRoster {
+	// Rated as the low-usage list rates: members on the roster during p.
+	rated := rep.OnRoster && rep.RosterDays > 0
+	if rated {
 		u := &report.UsageReport{Period: p, PeriodDays: p.Days(), Persons: []report.PersonUsage{rep.PersonUsage}}
 		lr := report.LowUsageFrom(u, s.thresholds())
 		for _, lu := range lr.Users {
@@ -584,7 +586,7 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) {
 		who.Set("address", ref.Address)
 	}
 	s.render(w, r, "person", map[string]any{"Period": p, "P": rep, "Calendar": calendar(rep.Days, l), "Low": low,
-		"Reasons": reasons, "Thresholds": s.thresholds(), "Query": periodQuery(p), "Who": template.URL(who.Encode()),
+		"Reasons": reasons, "Rated": rated, "Thresholds": s.thresholds(), "Query": periodQuery(p), "Who": template.URL(who.Encode()),
 		"Symbols": daySymbols(), "MaxSessions": report.MaxPersonSessions})
 }
 
