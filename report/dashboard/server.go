@@ -1,7 +1,8 @@
 // Package dashboard is the auditors' read-only web dashboard: overview
 // charts, per-division and per-person usage with the low-usage list for a
-// quarter, findings with a drill-down to one message's metadata, and every
-// report as CSV or XLSX. Pages are server-rendered html/template with
+// quarter, paged findings with a drill-down to one message's metadata, a
+// page per person (activity calendar, findings, mailbox sessions) reached
+// from every name, and every report as CSV or XLSX. Pages are server-rendered html/template with
 // inline SVG charts; the stylesheet is embedded, so nothing is fetched
 // from a CDN and no JavaScript build exists. Vietnamese by default, with
 // an English switch.
