@@ -473,7 +473,7 @@ func TestDashboardHTTP(t *testing.T) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, p := range []string{"/", "/usage", "/findings", "/download/usage.xlsx?quarter=2024Q2", "/message/" + fixture.SecretEventID,
-		"/person?staff=T01", "/person?address=someone%40gmail.com&quarter=2024Q2"} {
+		"/person?staff=T01", "/person?address=someone%40gmail.com&quarter=2024Q2", "/activation"} {
 		resp, err := c.Get(ts.URL + p)
 		if err != nil {
 			t.Fatal(err)

@@ -148,6 +148,17 @@ func TestDashboardPages(t *testing.T) {
 		t.Errorf("usage page: no link to T03's page or no mailbox days")
 	}
 
+	// The activation page links its names too. With the mailbox part, T03
+	// has logged in (IMAP, 04-12) by 05-23: only T04 is missing.
+	body = page("/activation?deadline=2024-05-23", report.LangVI, 200)
+	if !strings.Contains(body, `<tr data-staff="T04"><td>T04</td><td><a class="person" href="/person?staff=T04&amp;quarter=2024Q2">Phạm Thị Ngọc Ánh</a>`) ||
+		strings.Count(body, "<tr data-staff=") != 1 || !strings.Contains(body, "đến hết ngày 2024-05-23: 4/5 người.") || !strings.Contains(body, ">chưa bao giờ<") {
+		t.Errorf("activation page: T04 alone, linked, never logged in, 4 of 5 activated:\n%s", body)
+	}
+	for _, p := range []string{"/activation?deadline=2024-13-01", "/activation?deadline=2024-05-23&quarter=2024Q2", "/activation?deadline=1900-01-01"} {
+		page(p, report.LangVI, 400)
+	}
+
 	// Paging: every page in turn gives the whole list once, in order.
 	q2, _ := report.ParseQuarter("2024Q2")
 	all, err := src.Findings(context.Background(), report.FindingsFilter{Period: q2})

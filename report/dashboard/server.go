@@ -128,6 +128,7 @@ func New(cfg report.DashboardConfig, source func() *report.Source, log *slog.Log
 	m.HandleFunc("GET /findings", s.auth(s.limited(s.findings)))
 	m.HandleFunc("GET /message/{id}", s.auth(s.limited(s.message)))
 	m.HandleFunc("GET /person", s.auth(s.limited(s.person)))
+	m.HandleFunc("GET /activation", s.auth(s.limited(s.activation)))
 	m.HandleFunc("GET /download/{file}", s.auth(s.limited(s.download)))
 	s.mux = m
 	return s, nil
@@ -511,6 +512,34 @@ func (s *Server) findings(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "findings", map[string]any{"Period": f.Period, "Report": rep, "Kind": q.Get("kind"),
 		"Kinds": policy.Findings(), "Query": periodQuery(f.Period), "Filter": template.URL(q.Encode()),
 		"PageN": page, "Pages": pages, "Links": pageLinks(page, pages), "First": f.Offset + 1, "Last": f.Offset + len(rep.Rows)})
+}
+
+// activation lists the roster members without a login through the
+// gateway by the deadline (deadline=YYYY-MM-DD, default today), each
+// linked to their page for the deadline's quarter.
+func (s *Server) activation(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	for k, v := range q {
+		if k != "deadline" || len(v) != 1 {
+			s.badRequest(w, fmt.Errorf("parameter %q: this page takes deadline=YYYY-MM-DD once", k))
+			return
+		}
+	}
+	d := report.Today(s.now())
+	if q.Has("deadline") {
+		var err error
+		if d, err = report.ParseDay(q.Get("deadline")); err != nil {
+			s.badRequest(w, fmt.Errorf("deadline: %w", err))
+			return
+		}
+	}
+	rep, err := s.source().Activation(r.Context(), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "activation", map[string]any{"A": rep, "Deadline": d.Format(time.DateOnly),
+		"Query": periodQuery(report.QuarterOf(d))})
 }
 
 // personParams are the person page's parameters, each at most once.
