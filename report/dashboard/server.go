@@ -609,14 +609,8 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	who := url.Values{}
-	if ref.StaffID != "" {
-		who.Set("staff", ref.StaffID)
-	} else {
-		who.Set("address", ref.Address)
-	}
 	s.render(w, r, "person", map[string]any{"Period": p, "P": rep, "Calendar": calendar(rep.Days, l), "Low": low,
-		"Reasons": reasons, "Rated": rated, "Thresholds": s.thresholds(), "Query": periodQuery(p), "Who": template.URL(who.Encode()),
+		"Reasons": reasons, "Rated": rated, "Thresholds": s.thresholds(), "Query": periodQuery(p),
 		"Symbols": daySymbols(), "MaxSessions": report.MaxPersonSessions})
 }
 
