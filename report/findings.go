@@ -17,7 +17,12 @@ type FindingsFilter struct {
 	Kinds    []string // any of these finding ids; empty: every kind
 	StaffID  string   // "" = anyone
 	Division string   // "" = every division
-	Limit    int      // 0 = no limit
+	// Sender selects the rows no roster member is blamed for (staff id
+	// empty) whose envelope sender is this address, any case: the
+	// dashboard's page of a person not on the roster. "" = any.
+	Sender string
+	Limit  int // 0 = no limit
+	Offset int // rows skipped before the first one returned (paging)
 }
 
 // FindingRow is one flagged message: metadata only, never a body.
@@ -43,6 +48,9 @@ type FindingsReport struct {
 	Filter    FindingsFilter `json:"filter"`
 	Rows      []FindingRow   `json:"rows"`
 	Truncated bool           `json:"truncated"` // Limit rows shown, more exist
+	// Total is the number of matching messages, counted when Limit is set
+	// (a page needs it for its page links); otherwise len(Rows).
+	Total uint64 `json:"total"`
 }
 
 // Findings lists the flagged messages that match f, oldest first.
@@ -57,11 +65,26 @@ func (s *Source) Findings(ctx context.Context, f FindingsFilter) (*FindingsRepor
 	if f.Division != "" {
 		where = append(where, "division = "+quote(f.Division))
 	}
-	limit := ""
-	if f.Limit > 0 {
-		limit = fmt.Sprintf(" LIMIT %d", f.Limit+1) // one more tells "truncated"
+	if f.Sender != "" {
+		where = append(where, "staff_id = '' AND lower(mail_from) = "+quote(strings.ToLower(f.Sender)))
+	}
+	if f.Limit < 0 || f.Offset < 0 {
+		return nil, fmt.Errorf("report findings: limit %d, offset %d: must not be negative", f.Limit, f.Offset)
 	}
 	rep := &FindingsReport{Filter: f}
+	limit := ""
+	if f.Limit > 0 {
+		// "LIMIT offset, n" is the form 18.16 and today's servers share;
+		// one more row than asked tells "truncated".
+		limit = fmt.Sprintf(" LIMIT %d, %d", f.Offset, f.Limit+1)
+		err := s.query(ctx, "findings count", `SELECT uniqExact(event_id) FROM `+s.table("messages")+`
+WHERE `+strings.Join(where, " AND "), func(r driver.Rows) error { return r.Scan(&rep.Total) })
+		if err != nil {
+			return nil, err
+		}
+	} else if f.Offset > 0 {
+		return nil, fmt.Errorf("report findings: offset %d without a limit", f.Offset)
+	}
 	// GROUP BY event_id collapses a replay duplicate that no merge has
 	// removed yet; duplicates are identical, so any() picks either.
 	err := s.query(ctx, "findings", `SELECT toString(event_id) AS id, any(ts) AS t, toString(any(date)),
@@ -88,6 +111,9 @@ ORDER BY t, id`+limit, func(r driver.Rows) error {
 	}
 	if f.Limit > 0 && len(rep.Rows) > f.Limit {
 		rep.Rows, rep.Truncated = rep.Rows[:f.Limit], true
+	}
+	if f.Limit == 0 {
+		rep.Total = uint64(len(rep.Rows))
 	}
 	return rep, nil
 }

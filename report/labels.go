@@ -104,9 +104,10 @@ func FindingLabel(id, lang string) string {
 	return id
 }
 
-// actionLabel names an audit action (audit.Action*).
-func actionLabel(a, lang string) string {
-	l, ok := map[string]label{
+// ActionLabel names an audit action (audit.Action*); unknown values are
+// shown as they are.
+func ActionLabel(a, lang string) string {
+	return pick(map[string]label{
 		"relayed":    {"Đã chuyển", "Relayed"},
 		"rejected":   {"Bị chặn", "Rejected"},
 		"tempfailed": {"Lỗi tạm thời", "Temp. failed"},
@@ -114,9 +115,49 @@ func actionLabel(a, lang string) string {
 		// The relay stopped between the final dot and the upstream's
 		// answer: the message may have been delivered.
 		"interrupted": {"Gián đoạn (có thể đã gửi)", "Interrupted (may have been delivered)"},
-	}[a]
-	if !ok {
-		return a
+	}, a, lang)
+}
+
+// LoginResultLabel names the result of a login attempt (auth_events.result).
+func LoginResultLabel(r, lang string) string {
+	return pick(map[string]label{
+		"ok":       {"Thành công", "Succeeded"},
+		"failed":   {"Sai mật khẩu", "Wrong password"},
+		"tempfail": {"Lỗi tạm thời", "Temporary failure"},
+		"locked":   {"Bị khóa tạm (quá nhiều lần sai)", "Locked out (too many failures)"},
+		"no_route": {"Tên miền không được phục vụ", "Domain not served"},
+		"refused":  {"Bị từ chối", "Refused"},
+		"no_tls":   {"Từ chối: chưa mã hóa TLS", "Refused: no TLS"},
+	}, r, lang)
+}
+
+// ServiceLabel names the service of a login or mailbox session.
+func ServiceLabel(s, lang string) string {
+	return pick(map[string]label{
+		"smtp": {"Gửi thư (SMTP)", "Sending (SMTP)"},
+		"imap": {"Hộp thư (IMAP)", "Mailbox (IMAP)"},
+		"pop3": {"Hộp thư (POP3)", "Mailbox (POP3)"},
+	}, s, lang)
+}
+
+// SessionEndLabel names how a mailbox session ended
+// (mailbox_sessions.reason).
+func SessionEndLabel(r, lang string) string {
+	return pick(map[string]label{
+		"client_closed": {"Người dùng đóng", "Closed by the client"},
+		"server_closed": {"Máy chủ đóng", "Closed by the server"},
+		"idle":          {"Hết thời gian chờ", "Idle timeout"},
+		"shutdown":      {"Cổng dừng", "Gateway shut down"},
+		"client_error":  {"Lỗi phía người dùng", "Client connection error"},
+		"server_error":  {"Lỗi phía máy chủ", "Server connection error"},
+		"error":         {"Lỗi", "Error"},
+	}, r, lang)
+}
+
+// pick is the label of id in lang, or id itself when unknown.
+func pick(m map[string]label, id, lang string) string {
+	if l, ok := m[id]; ok {
+		return l.in(lang)
 	}
-	return l.in(lang)
+	return id
 }

@@ -177,7 +177,7 @@ func (r *FindingsReport) Tables(lang string) []*Table {
 			kinds = append(kinds, FindingLabel(k, lang))
 		}
 		t.Rows = append(t.Rows, []any{f.EventID, LocalTime(f.Time), f.Sender, f.FullName, f.Division,
-			strings.Join(f.Recipients, ", "), TypeLabel(f.Type, lang), f.DocNumber, actionLabel(f.Action, lang), strings.Join(kinds, "; ")})
+			strings.Join(f.Recipients, ", "), TypeLabel(f.Type, lang), f.DocNumber, ActionLabel(f.Action, lang), strings.Join(kinds, "; ")})
 	}
 	t.Totals = []any{fmt.Sprintf(label{"%d thư", "%d messages"}.in(lang), len(r.Rows)), "", "", "", "", "", "", "", "", ""}
 	if r.Truncated {

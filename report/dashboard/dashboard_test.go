@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -42,6 +43,13 @@ const testKey = "tS9vQk3xW1zR7bN2mJ8cL5yH0pF4gD6a"
 
 func startDashboard(t *testing.T, edit ...func(*report.DashboardConfig)) (*httptest.Server, *report.Source) {
 	t.Helper()
+	ts, src, _ := startDashboardEnv(t, edit...)
+	return ts, src
+}
+
+// startDashboardEnv also returns the fixture, for tests that add rows.
+func startDashboardEnv(t *testing.T, edit ...func(*report.DashboardConfig)) (*httptest.Server, *report.Source, *fixture.Env) {
+	t.Helper()
 	env := fixture.Start(t)
 	hash, err := bcrypt.GenerateFromPassword([]byte(testPass), bcrypt.MinCost)
 	if err != nil {
@@ -53,13 +61,13 @@ func startDashboard(t *testing.T, edit ...func(*report.DashboardConfig)) (*httpt
 		e(&cfg)
 	}
 	src := report.NewSource(env.Conn, env.Schema, env.Roster)
-	srv, err := dashboard.New(cfg, func() *report.Source { return src }, nil)
+	srv, err := dashboard.New(cfg, func() *report.Source { return src }, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return ts, src
+	return ts, src, env
 }
 
 // chromium finds Debian's browser; the test fails (it is not skipped)
@@ -82,7 +90,7 @@ func chromium(t *testing.T) string {
 // the test's artifact directory (kept with go test -artifacts -outputdir DIR).
 func TestDashboardInBrowser(t *testing.T) {
 	bin := chromium(t)
-	ts, src := startDashboard(t)
+	ts, src, env := startDashboardEnv(t)
 	q, _ := report.ParseQuarter("2024Q2")
 	want, err := src.Usage(context.Background(), q)
 	if err != nil {
@@ -169,7 +177,7 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	fmtc := func(c report.Counts) row {
 		return row{"messages": itoa(c.Messages), "mandated": itoa(c.Mandated), "active_days": itoa(c.ActiveDays),
-			"flagged": itoa(c.Flagged), "attempts": itoa(c.Attempts)}
+			"send_days": itoa(c.SendDays), "mailbox_days": itoa(c.MailboxDays), "flagged": itoa(c.Flagged), "attempts": itoa(c.Attempts)}
 	}
 	if page.Period != "2024Q2" {
 		t.Errorf("period %q", page.Period)
@@ -231,8 +239,10 @@ func TestDashboardInBrowser(t *testing.T) {
 			}
 		}
 	}
+	// The files' count columns, in report.countColumns' order.
 	counts := func(r []string, from int) row {
-		return row{"messages": r[from], "mandated": r[from+1], "active_days": r[from+2], "flagged": r[from+3], "attempts": r[from+4]}
+		return row{"messages": r[from], "mandated": r[from+1], "active_days": r[from+2], "send_days": r[from+3],
+			"mailbox_days": r[from+4], "flagged": r[from+5], "attempts": r[from+6]}
 	}
 	for _, f := range []string{"/download/usage.csv?", "/download/usage.xlsx?"} {
 		got := map[string]row{}
@@ -286,13 +296,105 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("types.xlsx: %d messages over the months, page total %s", typed, page.Total["messages"])
 	}
 
+	// Wide tables scroll inside their box: in a narrow window the page
+	// itself is no wider than the window, while the per-person table is
+	// wider than its box (so the check is not vacuous).
+	step(chromedp.EmulateViewport(900, 1000))
+	fits, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[document.documentElement.scrollWidth <= window.innerWidth,
+	  document.querySelector('#persons').parentElement.scrollWidth > document.querySelector('#persons').parentElement.clientWidth].join(',')`))
+	if err != nil {
+		t.Fatalf("browser: %v", err)
+	}
+	if fits != "true,true" {
+		t.Errorf("narrow window: page fits, table box scrolls = %s, want true,true", fits)
+	}
+	step(chromedp.EmulateViewport(1600, 1200))
+
+	// The person page, reached from a name on the usage page, after the
+	// mailbox part of the fixture is loaded (reporttest/mailbox.go).
+	fixture.LoadMailbox(t, env)
+	step(chromedp.Navigate(ts.URL+"/usage?quarter=2024Q2"), chromedp.WaitVisible("#persons"),
+		chromedp.Click(`#persons tr[data-staff="T03"] a.person`), chromedp.WaitVisible("#calendar"))
+	var person struct {
+		Name, Title0412, Legend string
+		States                  map[string]string
+		Cards                   map[string]string
+		Sessions                [][]string
+		Logins                  []string
+		NoFindings              bool
+	}
+	raw, err = chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+	  const out = {Name: document.querySelector('#person-name').textContent, States: {}, Cards: {}, Sessions: [], Logins: [],
+	    Legend: document.querySelector('#legend').textContent.replace(/\s+/g, ' '), NoFindings: !!document.querySelector('#nofindings')};
+	  document.querySelectorAll('#calendar td[data-date]').forEach(td => { out.States[td.dataset.date] = td.dataset.state + td.querySelector('.sym').textContent; });
+	  out.Title0412 = document.querySelector('#calendar td[data-date="2024-04-12"]').title;
+	  document.querySelectorAll('#cards b[data-col]').forEach(b => { out.Cards[b.dataset.col] = b.textContent; });
+	  document.querySelectorAll('#sessions tr[data-event]').forEach(tr => out.Sessions.push([...tr.children].map(td => td.textContent.trim())));
+	  document.querySelectorAll('#logins tr[data-service]').forEach(tr => out.Logins.push(tr.dataset.service + ' ' + tr.dataset.result + ' ' + tr.querySelector('[data-col=attempts]').textContent));
+	  return JSON.stringify(out);
+	})()`))
+	if err != nil {
+		t.Fatalf("browser: person page: %v", err)
+	}
+	shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("browser: screenshot: %v", err)
+	}
+	art = filepath.Join(t.ArtifactDir(), "dashboard-person-T03-2024Q2.png")
+	if err := os.WriteFile(art, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", art)
+	if err := json.Unmarshal([]byte(raw), &person); err != nil {
+		t.Fatalf("person page data %s: %v", raw, err)
+	}
+	// Hand counts of reporttest/mailbox.go.
+	marked := map[string]string{}
+	none := 0
+	for d, st := range person.States {
+		if st == "none·" {
+			none++
+			continue
+		}
+		marked[d] = st
+	}
+	wantMarked := map[string]string{"2024-04-10": "sent↑", "2024-04-11": "sent↑", "2024-04-15": "sent↑", "2024-04-12": "both↕",
+		"2024-04-16": "mailbox↓", "2024-04-17": "mailbox↓"}
+	if !reflect.DeepEqual(marked, wantMarked) || none != 91-6 {
+		t.Errorf("calendar: marked %v (want %v), %d days with neither (want 85)", marked, wantMarked, none)
+	}
+	if person.Title0412 != "Thứ Sáu 12/04/2024: 1 thư đã gửi; 1 lần đăng nhập hộp thư" {
+		t.Errorf("title of 2024-04-12: %q", person.Title0412)
+	}
+	for _, s := range []string{"↑ gửi thư", "↓ đăng nhập hộp thư", "↕ cả hai", "· không gửi, không đăng nhập"} {
+		if !strings.Contains(person.Legend, s) {
+			t.Errorf("legend %q lacks %q", person.Legend, s)
+		}
+	}
+	wantCards := map[string]string{"messages": "4", "send_days": "4", "mailbox_days": "3", "active_days": "6", "flagged": "0", "attempts": "4"}
+	if !strings.HasPrefix(person.Name, "Lê Hoàng Phúc") || !reflect.DeepEqual(person.Cards, wantCards) || !person.NoFindings {
+		t.Errorf("person page %q, cards %v (want %v), no findings %v", person.Name, person.Cards, wantCards, person.NoFindings)
+	}
+	wantSessions := [][]string{
+		{"2024-04-12 08:55:00", "Hộp thư (IMAP)", "0:45:00", "1.234", "2.345.678", "Người dùng đóng", "10.0.0.7 TLS 1.3"},
+		{"2024-04-16 09:00:00", "Hộp thư (IMAP)", "2:30:15", "56.789", "1.048.576", "Hết thời gian chờ", "10.0.0.7 TLS 1.3"},
+		{"2024-04-17 07:30:00", "Hộp thư (POP3)", "0:01:05", "120", "491.769", "Máy chủ đóng", "10.0.0.7 TLS 1.3"},
+	}
+	if !reflect.DeepEqual(person.Sessions, wantSessions) {
+		t.Errorf("sessions %q, want %q", person.Sessions, wantSessions)
+	}
+	if got := strings.Join(person.Logins, ", "); got != "imap failed 1, imap locked 7, imap ok 2, pop3 ok 1, smtp failed 2, smtp ok 1" {
+		t.Errorf("logins %s", got)
+	}
+
 	// English switch, then the findings page, its downloads and the
 	// drill-down.
+	step(chromedp.Navigate(ts.URL+"/usage?quarter=2024Q2"), chromedp.WaitVisible("#persons"))
 	step(chromedp.Click("#lang-en"), chromedp.WaitVisible("#persons"))
 	h1 := text("h1")
-	step(chromedp.Navigate(ts.URL+"/findings?quarter=2024Q2&kind=secret_document"), chromedp.WaitVisible("#findings a"))
+	step(chromedp.Navigate(ts.URL+"/findings?quarter=2024Q2&kind=secret_document"), chromedp.WaitVisible(`#findings a[href^="/message/"]`))
 	ids, err := chromedp.Run(ctx, chromedp.Evaluate[string](
-		`[...document.querySelectorAll('#findings a')].map(a => a.getAttribute('href').split('/')[2].split('?')[0]).sort().join(',')`))
+		`[...document.querySelectorAll('#findings a[href^="/message/"]')].map(a => a.getAttribute('href').split('/')[2].split('?')[0]).sort().join(',')`))
 	if err != nil {
 		t.Fatalf("browser: %v", err)
 	}
@@ -311,7 +413,7 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("%s event ids %v, page %s", f, got, ids)
 		}
 	}
-	step(chromedp.Click("#findings a"), chromedp.WaitVisible("#message"))
+	step(chromedp.Click(`#findings a[href^="/message/"]`), chromedp.WaitVisible("#message"))
 	dl := text("#message")
 	if !strings.HasPrefix(h1, "Quarterly usage") {
 		t.Errorf("English page title %q", h1)
@@ -370,7 +472,8 @@ func TestDashboardHTTP(t *testing.T) {
 	ts, _ := startDashboard(t)
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	for _, p := range []string{"/", "/usage", "/findings", "/download/usage.xlsx?quarter=2024Q2", "/message/" + fixture.SecretEventID} {
+	for _, p := range []string{"/", "/usage", "/findings", "/download/usage.xlsx?quarter=2024Q2", "/message/" + fixture.SecretEventID,
+		"/person?staff=T01", "/person?address=someone%40gmail.com&quarter=2024Q2", "/activation"} {
 		resp, err := c.Get(ts.URL + p)
 		if err != nil {
 			t.Fatal(err)

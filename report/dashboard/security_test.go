@@ -205,7 +205,7 @@ func TestDashboardSecurity(t *testing.T) {
 			t.Errorf("CSP %q", csp)
 		}
 		for _, p := range []string{"/usage?quarter=2024Q2", "/findings?quarter=2024Q2", "/?quarter=2024Q2",
-			"/download/usage.csv?quarter=2024Q2", "/download/findings.xlsx?quarter=2024Q2&kind="} {
+			"/person?staff=T01&quarter=2024Q2", "/findings?quarter=2024Q2&page=1", "/activation?deadline=2024-05-23", "/download/usage.csv?quarter=2024Q2", "/download/findings.xlsx?quarter=2024Q2&kind="} {
 			if resp, _ := c.get(p); resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" {
 				t.Errorf("%s: %d, Cache-Control %q", p, resp.StatusCode, resp.Header.Get("Cache-Control"))
 			}

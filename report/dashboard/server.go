@@ -1,7 +1,8 @@
 // Package dashboard is the auditors' read-only web dashboard: overview
 // charts, per-division and per-person usage with the low-usage list for a
-// quarter, findings with a drill-down to one message's metadata, and every
-// report as CSV or XLSX. Pages are server-rendered html/template with
+// quarter, paged findings with a drill-down to one message's metadata, a
+// page per person (activity calendar, findings, mailbox sessions) reached
+// from every name, and every report as CSV or XLSX. Pages are server-rendered html/template with
 // inline SVG charts; the stylesheet is embedded, so nothing is fetched
 // from a CDN and no JavaScript build exists. Vietnamese by default, with
 // an English switch.
@@ -126,6 +127,8 @@ func New(cfg report.DashboardConfig, source func() *report.Source, log *slog.Log
 	m.HandleFunc("GET /usage", s.auth(s.limited(s.usage)))
 	m.HandleFunc("GET /findings", s.auth(s.limited(s.findings)))
 	m.HandleFunc("GET /message/{id}", s.auth(s.limited(s.message)))
+	m.HandleFunc("GET /person", s.auth(s.limited(s.person)))
+	m.HandleFunc("GET /activation", s.auth(s.limited(s.activation)))
 	m.HandleFunc("GET /download/{file}", s.auth(s.limited(s.download)))
 	s.mux = m
 	return s, nil
@@ -388,8 +391,8 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 	}
 	low := report.LowUsageFrom(u, s.thresholds())
 	s.render(w, r, "overview", map[string]any{
-		"Period": p, "Usage": u, "Low": len(low.Users), "Weekly": columnChart(weekly), "Mix": barChart(mix),
-		"Flagged": columnChart(flagged), "Query": periodQuery(p),
+		"Period": p, "Usage": u, "Low": len(low.Users), "Weekly": columnChart(weekly, l), "Mix": barChart(mix, l),
+		"Flagged": columnChart(flagged, l), "Query": periodQuery(p),
 	})
 }
 
@@ -435,13 +438,16 @@ func periodQuery(p report.Period) template.URL {
 	return template.URL(v.Encode())
 }
 
+// findingsPage is how many findings one page of the findings list shows.
+const findingsPage = 100
+
 func (s *Server) findingsFilter(r *http.Request) (report.FindingsFilter, error) {
 	p, err := s.period(r, "")
 	if err != nil {
 		return report.FindingsFilter{}, err
 	}
 	q := r.URL.Query()
-	f := report.FindingsFilter{Period: p, StaffID: q.Get("staff"), Division: q.Get("division"), Limit: 2000}
+	f := report.FindingsFilter{Period: p, StaffID: q.Get("staff"), Division: q.Get("division"), Limit: findingsPage}
 	if k := q.Get("kind"); k != "" {
 		known := map[string]bool{}
 		for _, id := range policy.Findings() {
@@ -454,7 +460,34 @@ func (s *Server) findingsFilter(r *http.Request) (report.FindingsFilter, error) 
 			f.Kinds = append(f.Kinds, id)
 		}
 	}
+	if v := q.Get("page"); v != "" || q.Has("page") {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return f, fmt.Errorf("page %q: want a page number from 1", v)
+		}
+		f.Offset = (n - 1) * findingsPage
+	}
 	return f, nil
+}
+
+// pageLink is one link of a paged list.
+type pageLink struct {
+	N       int
+	Current bool
+	Gap     bool // "…" between distant pages
+}
+
+// pageLinks lists the first, last and nearby pages of n pages.
+func pageLinks(cur, n int) []pageLink {
+	var out []pageLink
+	for i := 1; i <= n; i++ {
+		if i == 1 || i == n || (i >= cur-3 && i <= cur+3) {
+			out = append(out, pageLink{N: i, Current: i == cur})
+		} else if len(out) > 0 && !out[len(out)-1].Gap {
+			out = append(out, pageLink{Gap: true})
+		}
+	}
+	return out
 }
 
 func (s *Server) findings(w http.ResponseWriter, r *http.Request) {
@@ -468,8 +501,117 @@ func (s *Server) findings(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "findings", map[string]any{"Period": f.Period, "Report": rep, "Kind": r.URL.Query().Get("kind"),
-		"Kinds": policy.Findings(), "Query": periodQuery(f.Period)})
+	page, pages := f.Offset/findingsPage+1, int((rep.Total+findingsPage-1)/findingsPage)
+	if page > max(pages, 1) {
+		s.badRequest(w, fmt.Errorf("page %d: there are %d pages", page, pages))
+		return
+	}
+	// Page links keep every filter of this page.
+	q := r.URL.Query()
+	q.Del("page")
+	s.render(w, r, "findings", map[string]any{"Period": f.Period, "Report": rep, "Kind": q.Get("kind"),
+		"Kinds": policy.Findings(), "Query": periodQuery(f.Period), "Filter": template.URL(q.Encode()),
+		"PageN": page, "Pages": pages, "Links": pageLinks(page, pages), "First": f.Offset + 1, "Last": f.Offset + len(rep.Rows)})
+}
+
+// activation lists the roster members without a login through the
+// gateway by the deadline (deadline=YYYY-MM-DD, default today), each
+// linked to their page for the deadline's quarter.
+func (s *Server) activation(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	for k, v := range q {
+		if k != "deadline" || len(v) != 1 {
+			s.badRequest(w, fmt.Errorf("parameter %q: this page takes deadline=YYYY-MM-DD once", k))
+			return
+		}
+	}
+	d := report.Today(s.now())
+	if q.Has("deadline") {
+		var err error
+		if d, err = report.ParseDay(q.Get("deadline")); err != nil {
+			s.badRequest(w, fmt.Errorf("deadline: %w", err))
+			return
+		}
+	}
+	rep, err := s.source().Activation(r.Context(), d)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, "activation", map[string]any{"A": rep, "Deadline": d.Format(time.DateOnly),
+		"Query": periodQuery(report.QuarterOf(d))})
+}
+
+// personParams are the person page's parameters, each at most once.
+func personParams(q url.Values) (report.PersonRef, error) {
+	for k, v := range q {
+		switch k {
+		case "staff", "address", "quarter", "from", "to":
+		default:
+			return report.PersonRef{}, fmt.Errorf("parameter %q is not one of this page's", k)
+		}
+		if len(v) != 1 {
+			return report.PersonRef{}, fmt.Errorf("parameter %q given %d times", k, len(v))
+		}
+	}
+	ref := report.PersonRef{StaffID: q.Get("staff"), Address: q.Get("address")}
+	return ref, ref.Check()
+}
+
+// person is one person's page: the activity calendar of the period, the
+// findings behind their marks and their mailbox sessions.
+func (s *Server) person(w http.ResponseWriter, r *http.Request) {
+	ref, err := personParams(r.URL.Query())
+	if err != nil {
+		s.badRequest(w, err)
+		return
+	}
+	p, err := s.period(r, report.ByDay)
+	if err != nil {
+		s.badRequest(w, err)
+		return
+	}
+	src := s.source()
+	if ref.Address != "" {
+		// An address the roster knows is that member's: show their page,
+		// where their messages and logins are.
+		if st, ok := src.Roster().ByAddress(ref.Address); ok {
+			v := url.Values{"staff": {st.ID}}
+			q, _ := url.ParseQuery(string(periodQuery(p)))
+			for k, x := range q {
+				v[k] = x
+			}
+			http.Redirect(w, r, "/person?"+v.Encode(), http.StatusSeeOther)
+			return
+		}
+	}
+	rep, err := src.Person(r.Context(), ref, p)
+	switch {
+	case errors.Is(err, report.ErrUnknownPerson):
+		http.NotFound(w, r)
+		return
+	case err != nil:
+		s.fail(w, r, err)
+		return
+	}
+	l := lang(r)
+	var reasons []string
+	low := false
+	// Rated as the low-usage list rates: members on the roster during p.
+	rated := rep.OnRoster && rep.RosterDays > 0
+	if rated {
+		u := &report.UsageReport{Period: p, PeriodDays: p.Days(), Persons: []report.PersonUsage{rep.PersonUsage}}
+		lr := report.LowUsageFrom(u, s.thresholds())
+		for _, lu := range lr.Users {
+			low = true
+			for _, c := range lu.Reasons {
+				reasons = append(reasons, report.ReasonText(c, lu.PersonUsage, lr.Thresholds, l))
+			}
+		}
+	}
+	s.render(w, r, "person", map[string]any{"Period": p, "P": rep, "Calendar": calendar(rep.Days, l), "Low": low,
+		"Reasons": reasons, "Rated": rated, "Thresholds": s.thresholds(), "Query": periodQuery(p),
+		"Symbols": daySymbols(), "MaxSessions": report.MaxPersonSessions})
 }
 
 func (s *Server) message(w http.ResponseWriter, r *http.Request) {
@@ -493,7 +635,12 @@ func (s *Server) message(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, "message", map[string]any{"M": m})
+	// The sender's page opens on the message's quarter.
+	var quarter template.URL
+	if d, err := report.ParseDay(m.Date); err == nil {
+		quarter = periodQuery(report.QuarterOf(d))
+	}
+	s.render(w, r, "message", map[string]any{"M": m, "Quarter": quarter})
 }
 
 // downloadParams are the query parameters each download takes; required
@@ -594,7 +741,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 			s.badRequest(w, ferr)
 			return
 		}
-		f.Limit = 0
+		f.Limit, f.Offset = 0, 0 // a download is complete
 		rep, err = src.Findings(ctx, f)
 	case "activation":
 		d, derr := report.ParseDay(r.URL.Query().Get("deadline"))
