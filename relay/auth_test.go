@@ -105,6 +105,9 @@ func TestAuthAddressLockRateLimitsRows(t *testing.T) {
 	rows := e.audit.Auths()
 	locked := 0
 	for _, a := range rows {
+		if a.Service != "smtp" {
+			t.Errorf("row %s/%s has service %q, want smtp", a.Result, a.User, a.Service)
+		}
 		if a.Result == "locked" {
 			locked++
 			if a.Attempts != 1 {
@@ -119,7 +122,7 @@ func TestAuthAddressLockRateLimitsRows(t *testing.T) {
 	e.relay.reportRefusals()
 	rows = e.audit.Auths()
 	last := rows[len(rows)-1]
-	if len(rows) != 5 || last.Result != "locked" || last.Attempts != refused-1 || last.ClientIP != "127.0.0.1" || last.User != testUser {
+	if len(rows) != 5 || last.Result != "locked" || last.Attempts != refused-1 || last.ClientIP != "127.0.0.1" || last.User != testUser || last.Service != "smtp" {
 		t.Fatalf("report after the period: %d rows, last %+v; want one row carrying %d refusals", len(rows), last, refused-1)
 	}
 }
