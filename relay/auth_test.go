@@ -200,3 +200,24 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// A reload keeps the gateway's guard (the mailbox proxy holds it too) and
+// applies the new limits to it.
+func TestSwapUpdatesGuardLimits(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	guard := e.relay.guard
+	cfg := *e.cfg
+	cfg.Limits.AuthFailuresIP = 1
+	e.relay.Swap(&Runtime{Config: &cfg, TLSConfig: e.relay.runtime().TLSConfig})
+	if e.relay.guard != guard {
+		t.Fatal("Swap replaced the shared guard")
+	}
+	c := dialStartTLS(t, e.addrs.Submission)
+	if err := c.Auth(sasl.NewPlainClient("", testUser, "wrong")); code(err) != 535 {
+		t.Fatalf("wrong password: %v", err)
+	}
+	c = dialStartTLS(t, e.addrs.Submission)
+	if err := c.Auth(sasl.NewPlainClient("", testUser, testPass)); code(err) != 454 {
+		t.Fatalf("after 1 failure with auth_failures_per_ip reloaded to 1: %v, want 454 locked", err)
+	}
+}
