@@ -8,8 +8,10 @@
 //
 // Files: proxy.go (lifecycle), listener.go (accept, connection limits),
 // session.go (what IMAP and POP3 share: the login checks and audit,
-// against the gateway's shared AUTH guard, internal/authguard), imap.go and imapparse.go, pop3.go, upstream.go
-// (dialing the server, capability cache), splice.go (after login).
+// against the gateway's shared AUTH guard, internal/authguard), imap.go
+// and imapparse.go, pop3.go, upstream.go (dialing the server, capability
+// cache), splice.go (after login), refusals.go (the rows of refusals
+// while an address is locked).
 package mailbox
 
 import (
