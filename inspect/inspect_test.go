@@ -23,6 +23,7 @@ import (
 	"mailaudit/classify"
 	"mailaudit/config"
 	"mailaudit/inspect"
+	"mailaudit/internal/authguard"
 	"mailaudit/policy"
 	"mailaudit/relay"
 	"mailaudit/sink"
@@ -78,7 +79,7 @@ policy: {mode: %s, roster: %s, department: ["@svhtt.tphcm.gov.vn", "vanphong.svh
 		t.Fatal(err)
 	}
 	rec = &recorder{}
-	r, err := relay.New(&relay.Runtime{Config: cfg, Inspect: inspect.New(cl, pe)}, rec, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+	r, err := relay.New(&relay.Runtime{Config: cfg, Inspect: inspect.New(cl, pe)}, rec, authguard.New(relay.GuardLimits(cfg.Limits)), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +331,7 @@ policy: {mode: %s, actions: {weak_password: reject}}
 				t.Fatal(err)
 			}
 			r, err := relay.New(&relay.Runtime{Config: cfg, WeakPassword: policy.WeakPassword, AuthPolicy: inspect.AuthPolicy(pe)},
-				&recorder{}, slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
+				&recorder{}, authguard.New(relay.GuardLimits(cfg.Limits)), slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry())
 			if err != nil {
 				t.Fatal(err)
 			}

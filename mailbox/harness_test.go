@@ -15,6 +15,7 @@ import (
 
 	"mailaudit/audit"
 	"mailaudit/config"
+	"mailaudit/internal/authguard"
 	"mailaudit/internal/dovetest"
 	"mailaudit/relay"
 )
@@ -84,6 +85,8 @@ type env struct {
 	addrs Addrs
 	sink  *memSink
 	cfg   *config.Config
+	guard *authguard.Guard
+	logs  *logBuffer
 }
 
 // startEnv starts a Dovecot with the two test users and a proxy in front
@@ -133,8 +136,11 @@ log:
 		t.Fatal(err)
 	}
 	sink := newMemSink()
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	p, err := New(&Runtime{Config: cfg, TLSConfig: tlsConf, WeakPassword: weak}, sink, nil, log, nil)
+	logs := &logBuffer{t: t}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// The gateway's guard, as serve builds it for the relay and the proxy.
+	guard := authguard.New(relay.GuardLimits(cfg.Limits))
+	p, err := New(&Runtime{Config: cfg, TLSConfig: tlsConf, WeakPassword: weak}, sink, guard, log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,18 +153,33 @@ log:
 		defer cancel()
 		p.Shutdown(ctx)
 	})
-	return &env{dove: dove, proxy: p, addrs: addrs, sink: sink, cfg: cfg}
+	return &env{dove: dove, proxy: p, addrs: addrs, sink: sink, cfg: cfg, guard: guard, logs: logs}
 }
 
 // weak is a stand-in password rule (the real one is policy's): shorter
 // than 10 characters.
 func weak(pw []byte) bool { return len(pw) < 10 }
 
-type testWriter struct{ t *testing.T }
+// logBuffer passes the proxy's log to the test log and keeps it, so a test
+// can check what was (not) logged.
+type logBuffer struct {
+	t  *testing.T
+	mu sync.Mutex
+	b  strings.Builder
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
+func (w *logBuffer) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
+	w.mu.Lock()
+	w.b.Write(p)
+	w.mu.Unlock()
 	return len(p), nil
+}
+
+func (w *logBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }
 
 // run runs a command and returns its stdout; it fails the test on error.

@@ -220,7 +220,7 @@ func (s *session) imapLogin(tag, mech, user, pass string) bool {
 		if s.write(line) != nil {
 			return true
 		}
-		if ev.Result == "failed" || ev.Result == "no_route" {
+		if ev.Result == "failed" || ev.Result == "no_route" || ev.Result == "locked" {
 			return s.imapTooMany()
 		}
 		return false
@@ -232,8 +232,7 @@ func (s *session) imapLogin(tag, mech, user, pass string) bool {
 	case "locked":
 		return reply(tag + " NO [UNAVAILABLE] Too many failed logins, try again later\r\n")
 	case "no_route":
-		_, domain, _ := strings.Cut(ev.User, "@")
-		return reply(fmt.Sprintf("%s NO [AUTHENTICATIONFAILED] This gateway does not serve logins of domain %q; log in with your full city address\r\n", tag, domain))
+		return reply(tag + " NO [AUTHENTICATIONFAILED] " + noRouteText(ev.User) + "\r\n")
 	}
 	ctx, cancel := dialCtx(route)
 	defer cancel()

@@ -62,12 +62,14 @@ func TestLoginLockout(t *testing.T) {
 	if l := r.until("a "); !strings.HasPrefix(l[len(l)-1], "a OK") {
 		t.Fatalf("other login: %q", l)
 	}
-	waitFor(t, "5 auth records", func() bool { return len(e.sink.authList()) == 5 })
+	// The POP3 refusal falls in the report period of the IMAP one: it is
+	// counted for a later row (guard_test.go), not written on its own.
+	waitFor(t, "4 auth records", func() bool { return len(e.sink.authList()) == 4 })
 	var results []string
 	for _, a := range e.sink.authList() {
 		results = append(results, a.Service+":"+a.Result)
 	}
-	if got := strings.Join(results, ","); got != "imap:failed,imap:failed,imap:locked,pop3:locked,imap:ok" {
+	if got := strings.Join(results, ","); got != "imap:failed,imap:failed,imap:locked,imap:ok" {
 		t.Errorf("results %s", got)
 	}
 }

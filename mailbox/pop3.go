@@ -170,7 +170,11 @@ func (s *session) pop3Login(mech, user, pass string) bool {
 		if s.write(line) != nil {
 			return true
 		}
-		return (ev.Result == "failed" || ev.Result == "no_route") && s.tooManyFailures()
+		switch ev.Result {
+		case "failed", "no_route", "locked":
+			return s.tooManyFailures()
+		}
+		return false
 	}
 	route, ucfg := s.precheck(ev)
 	switch ev.Result {
@@ -179,8 +183,7 @@ func (s *session) pop3Login(mech, user, pass string) bool {
 	case "locked":
 		return reply("-ERR [SYS/TEMP] Too many failed logins, try again later\r\n")
 	case "no_route":
-		_, domain, _ := strings.Cut(ev.User, "@")
-		return reply(fmt.Sprintf("-ERR [AUTH] This gateway does not serve logins of domain %q; log in with your full city address\r\n", domain))
+		return reply("-ERR [AUTH] " + noRouteText(ev.User) + "\r\n")
 	}
 	ctx, cancel := dialCtx(route)
 	defer cancel()
@@ -222,7 +225,7 @@ func (s *session) pop3Login(mech, user, pass string) bool {
 	}
 	done := reply(answer + "\r\n")
 	if ok && !done {
-		s.loggedIn, s.user = up, strings.ToLower(user) // serve splices
+		s.loggedIn, s.user = up, ev.User // serve splices
 		return true
 	}
 	up.close()

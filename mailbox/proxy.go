@@ -7,9 +7,11 @@
 // is how the reports see who reads mail, not only who sends it.
 //
 // Files: proxy.go (lifecycle), listener.go (accept, connection limits),
-// guard.go (login lockout), session.go (what IMAP and POP3 share: the
-// login checks and audit), imap.go and imapparse.go, pop3.go, upstream.go
-// (dialing the server, capability cache), splice.go (after login).
+// session.go (what IMAP and POP3 share: the login checks and audit,
+// against the gateway's shared AUTH guard, internal/authguard), imap.go
+// and imapparse.go, pop3.go, upstream.go (dialing the server, capability
+// cache), splice.go (after login), refusals.go (the rows of refusals
+// while an address is locked).
 package mailbox
 
 import (
@@ -28,6 +30,7 @@ import (
 
 	"mailaudit/audit"
 	"mailaudit/config"
+	"mailaudit/internal/authguard"
 )
 
 // AuditSink keeps the proxy's audit records. Both calls return once the
@@ -55,7 +58,7 @@ type Addrs struct{ IMAP, IMAPS, POP3, POP3S net.Addr }
 type Proxy struct {
 	log   *slog.Logger
 	sink  AuditSink
-	guard Guard
+	guard *authguard.Guard // the gateway's, shared with the SMTP relay
 	m     *metrics
 
 	rt    atomic.Pointer[Runtime]
@@ -68,11 +71,14 @@ type Proxy struct {
 	sessions  map[*session]struct{}
 	draining  bool
 	wg        sync.WaitGroup
+	stopSweep chan struct{}
 }
 
-// New makes a proxy; Start opens its listeners. A nil guard gets the
-// package's own lockout with the config's limits.
-func New(rt *Runtime, sink AuditSink, guard Guard, log *slog.Logger, reg prometheus.Registerer) (*Proxy, error) {
+// New makes a proxy; Start opens its listeners. guard is the gateway's
+// AUTH guard, the one the SMTP relay has too: failed logins over SMTP,
+// IMAP and POP3 from one address count together, and a lock refuses all
+// three. Its limits are the relay's to update on a reload.
+func New(rt *Runtime, sink AuditSink, guard *authguard.Guard, log *slog.Logger, reg prometheus.Registerer) (*Proxy, error) {
 	if rt == nil || rt.Config == nil {
 		return nil, errors.New("mailbox: no configuration")
 	}
@@ -80,13 +86,13 @@ func New(rt *Runtime, sink AuditSink, guard Guard, log *slog.Logger, reg prometh
 		return nil, errors.New("mailbox: no audit sink")
 	}
 	if guard == nil {
-		l := rt.Config.Limits
-		guard = NewGuard(GuardLimits{FailuresIP: l.AuthFailuresIP, FailuresUser: l.AuthFailuresUser, Window: l.AuthLockout.D()})
+		return nil, errors.New("mailbox: no AUTH guard")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	p := &Proxy{log: log, sink: sink, guard: guard, m: newMetrics(reg), sessions: map[*session]struct{}{}}
+	p := &Proxy{log: log, sink: sink, guard: guard, m: newMetrics(reg), sessions: map[*session]struct{}{},
+		stopSweep: make(chan struct{})}
 	p.bufs.New = func() any { b := make([]byte, spliceBuf); return &b }
 	p.conns.perIP = map[netip.Addr]int{}
 	p.rt.Store(rt)
@@ -144,6 +150,7 @@ func (p *Proxy) Start(ctx context.Context) (Addrs, error) {
 		go p.accept(ln, l.service, l.implicit)
 		p.log.Info("listening", "service", l.service, "implicit_tls", l.implicit, "addr", ln.Addr().String())
 	}
+	go p.sweepLoop()
 	return addrs, nil
 }
 
@@ -188,6 +195,7 @@ func (p *Proxy) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	p.draining = true
+	close(p.stopSweep)
 	for _, ln := range p.listeners {
 		ln.Close()
 	}

@@ -17,6 +17,7 @@ import (
 
 	"mailaudit/audit"
 	"mailaudit/config"
+	"mailaudit/internal/authguard"
 )
 
 // session is one client connection, IMAP or POP3: the login part is in
@@ -181,17 +182,20 @@ func (s *session) startTLS() error {
 	return nil
 }
 
-// authEvent starts the audit record of one login attempt. The password is
-// looked at once for the weak-password verdict and never kept.
+// authEvent starts the audit record of one login attempt. The login name
+// is kept only when it is an address of a served domain (people type their
+// password into the name field); the password is looked at once for the
+// weak-password verdict and never kept.
 func (s *session) authEvent(mech, user, password string) *audit.AuthEvent {
 	ev := &audit.AuthEvent{
 		EventID:   uuid.Must(uuid.NewV7()),
 		Time:      time.Now().UTC(),
 		Instance:  s.rt.Config.Instance,
-		User:      strings.ToLower(user),
+		User:      authguard.User(user, s.rt.Config.Served),
 		ClientIP:  s.ip.String(),
 		Mechanism: mech,
 		Service:   s.service,
+		Attempts:  1,
 	}
 	if s.rt.WeakPassword != nil && password != "" {
 		ev.WeakPassword = s.rt.WeakPassword([]byte(password))
@@ -199,32 +203,49 @@ func (s *session) authEvent(mech, user, password string) *audit.AuthEvent {
 	return ev
 }
 
-// finishAuth keeps the record and updates the guard and counters.
+// finishAuth keeps the record and updates the guard and counters. Every
+// failure counts, for the guard and for the session, a login of a domain
+// the gateway does not serve included; a refusal while locked counts for
+// the session, and is written down only when the guard asked for a report
+// (Attempts then carries the refusals it stands for).
 func (s *session) finishAuth(ev *audit.AuthEvent) {
+	record := true
 	switch ev.Result {
 	case "ok":
-		s.p.guard.Succeed(s.ip, ev.User)
-	case "failed":
-		s.p.guard.Fail(s.ip, ev.User)
+		s.p.guard.Succeeded(s.ip, ev.User)
+	case "failed", "no_route":
+		s.p.guard.Failed(s.ip, ev.User)
 		s.fails++
-	case "no_route":
+	case "locked":
 		s.fails++
+		record = ev.Attempts > 0
+	}
+	s.p.m.logins.WithLabelValues(s.service, ev.Result).Inc()
+	if !record {
+		return
 	}
 	if err := s.p.sink.RecordAuth(context.Background(), ev); err != nil {
 		s.p.log.Error("mailbox login audit record lost", "service", s.service, "user", ev.User, "err", err)
 	}
-	s.p.m.logins.WithLabelValues(s.service, ev.Result).Inc()
 }
 
 // precheck decides whether a login may go upstream. On refusal it sets
-// ev.Result (no_tls, locked, no_route) and returns nil.
+// ev.Result (no_tls, locked, no_route) and returns nil. A locked refusal
+// that the guard only counts gets Attempts 0: finishAuth does not write it.
 func (s *session) precheck(ev *audit.AuthEvent) (*config.Route, *config.MailboxUpstream) {
 	if !s.secure() {
 		ev.Result = "no_tls"
 		return nil, nil
 	}
-	if !s.p.guard.Allow(s.ip, ev.User) {
-		ev.Result = "locked"
+	if d := s.p.guard.Check(s.ip, ev.User, s.service); d.Locked {
+		ev.Result, ev.Attempts = "locked", 0
+		if d.Report {
+			ev.Attempts = d.Refused
+		}
+		return nil, nil
+	}
+	if ev.User == authguard.Invalid {
+		ev.Result = "no_route"
 		return nil, nil
 	}
 	r, u, ok := s.rt.Config.MailboxRouteFor(ev.User, s.service)
@@ -233,6 +254,17 @@ func (s *session) precheck(ev *audit.AuthEvent) (*config.Route, *config.MailboxU
 		return nil, nil
 	}
 	return r, u
+}
+
+// noRouteText is the refusal of a login the gateway does not route. It
+// names the domain only when the login is an address of a served domain
+// (a domain with no route for this service): otherwise what follows the
+// "@" may be part of a password.
+func noRouteText(user string) string {
+	if _, domain, ok := strings.Cut(user, "@"); ok && user != authguard.Invalid {
+		return fmt.Sprintf("This gateway does not serve mailbox logins of domain %q", domain)
+	}
+	return "This gateway does not serve that login; log in with your full city address"
 }
 
 // tooManyFailures reports whether the session has used up its logins.

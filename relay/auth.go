@@ -32,8 +32,10 @@ var (
 // auth_events (one row carrying their count).
 const reportEvery = time.Minute
 
-// guardLimits maps the configuration onto the AUTH guard.
-func guardLimits(l config.Limits) authguard.Limits {
+// GuardLimits maps the configuration onto the gateway's AUTH guard (one
+// for SMTP, IMAP and POP3; serve builds it and the relay's Swap updates it
+// on a reload).
+func GuardLimits(l config.Limits) authguard.Limits {
 	return authguard.Limits{
 		PerSession:  l.AuthFailuresSession,
 		PerIP:       l.AuthFailuresIP,
@@ -75,6 +77,7 @@ func (s *session) newAuthEvent(mech, user string) *audit.AuthEvent {
 		ClientIP:  s.ip.String(),
 		Mechanism: mech,
 		Attempts:  1,
+		Service:   audit.ServiceSMTP,
 	}
 }
 
@@ -125,7 +128,7 @@ func (s *session) authenticate(mech, username, password string) error {
 		return errAuthSession
 	}
 	user := authguard.User(username, cfg.Served)
-	if d := s.r.guard.Check(s.ip, user); d.Locked {
+	if d := s.r.guard.Check(s.ip, user, audit.ServiceSMTP); d.Locked {
 		// Refused without asking the upstream; written down at most once a
 		// minute per address, as one row carrying the count.
 		if d.Report {
@@ -220,7 +223,9 @@ func looksLikeDomain(d string) bool {
 }
 
 // reportRefusals writes the refusal counts of locked addresses whose
-// report period ended without another attempt to carry them.
+// report period ended without another attempt to carry them. The guard is
+// shared with the mailbox proxy, which sweeps it too: each count comes out
+// of one sweep only, and its row names the service it was refused over.
 func (r *Relay) reportRefusals() {
 	cfg := r.runtime().Config
 	for _, p := range r.guard.Sweep() {
@@ -229,14 +234,17 @@ func (r *Relay) reportRefusals() {
 			user = "(several)"
 		}
 		ev := &audit.AuthEvent{
-			EventID:      uuid.Must(uuid.NewV7()),
-			Time:         time.Now().UTC(),
-			Instance:     cfg.Instance,
-			User:         user,
-			ClientIP:     addrString(p.IP),
-			Result:       "locked",
-			UpstreamCode: errAuthLocked.Code,
-			Attempts:     p.Refused,
+			EventID:  uuid.Must(uuid.NewV7()),
+			Time:     time.Now().UTC(),
+			Instance: cfg.Instance,
+			User:     user,
+			ClientIP: addrString(p.IP),
+			Result:   "locked",
+			Attempts: p.Refused,
+			Service:  p.Service,
+		}
+		if p.Service == audit.ServiceSMTP {
+			ev.UpstreamCode = errAuthLocked.Code // the reply those refusals got
 		}
 		if err := r.sink.RecordAuth(context.Background(), ev); err != nil {
 			r.log.Error("auth audit record lost", "client", ev.ClientIP, "err", err)

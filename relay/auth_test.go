@@ -105,6 +105,9 @@ func TestAuthAddressLockRateLimitsRows(t *testing.T) {
 	rows := e.audit.Auths()
 	locked := 0
 	for _, a := range rows {
+		if a.Service != "smtp" {
+			t.Errorf("row %s/%s has service %q, want smtp", a.Result, a.User, a.Service)
+		}
 		if a.Result == "locked" {
 			locked++
 			if a.Attempts != 1 {
@@ -119,7 +122,7 @@ func TestAuthAddressLockRateLimitsRows(t *testing.T) {
 	e.relay.reportRefusals()
 	rows = e.audit.Auths()
 	last := rows[len(rows)-1]
-	if len(rows) != 5 || last.Result != "locked" || last.Attempts != refused-1 || last.ClientIP != "127.0.0.1" || last.User != testUser {
+	if len(rows) != 5 || last.Result != "locked" || last.Attempts != refused-1 || last.ClientIP != "127.0.0.1" || last.User != testUser || last.Service != "smtp" {
 		t.Fatalf("report after the period: %d rows, last %+v; want one row carrying %d refusals", len(rows), last, refused-1)
 	}
 }
@@ -196,4 +199,25 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// A reload keeps the gateway's guard (the mailbox proxy holds it too) and
+// applies the new limits to it.
+func TestSwapUpdatesGuardLimits(t *testing.T) {
+	e := newEnv(t, envOpts{})
+	guard := e.relay.guard
+	cfg := *e.cfg
+	cfg.Limits.AuthFailuresIP = 1
+	e.relay.Swap(&Runtime{Config: &cfg, TLSConfig: e.relay.runtime().TLSConfig})
+	if e.relay.guard != guard {
+		t.Fatal("Swap replaced the shared guard")
+	}
+	c := dialStartTLS(t, e.addrs.Submission)
+	if err := c.Auth(sasl.NewPlainClient("", testUser, "wrong")); code(err) != 535 {
+		t.Fatalf("wrong password: %v", err)
+	}
+	c = dialStartTLS(t, e.addrs.Submission)
+	if err := c.Auth(sasl.NewPlainClient("", testUser, testPass)); code(err) != 454 {
+		t.Fatalf("after 1 failure with auth_failures_per_ip reloaded to 1: %v, want 454 locked", err)
+	}
 }

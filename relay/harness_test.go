@@ -14,6 +14,7 @@ import (
 
 	"mailaudit/audit"
 	"mailaudit/config"
+	"mailaudit/internal/authguard"
 	"mailaudit/sink"
 )
 
@@ -159,7 +160,7 @@ log:
 	if o.logTo != nil {
 		log = slog.New(slog.NewTextHandler(o.logTo, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	r, err := New(rt, e.audit, log, prometheus.NewRegistry())
+	r, err := New(rt, e.audit, authguard.New(GuardLimits(cfg.Limits)), log, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

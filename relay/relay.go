@@ -94,7 +94,7 @@ type Relay struct {
 
 	rt    atomic.Pointer[Runtime]
 	conns connLimiter
-	guard *authguard.Guard // AUTH failure limits
+	guard *authguard.Guard // AUTH failure limits, shared with the mailbox proxy
 
 	mu       sync.Mutex
 	pools    map[string]*pool // by route name
@@ -114,10 +114,14 @@ type Relay struct {
 	spills    sync.Pool // *bytes.Buffer, message copies for the classifier
 }
 
-// New makes a relay; Start opens its listeners.
-func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registerer) (*Relay, error) {
+// New makes a relay; Start opens its listeners. guard is the gateway's
+// AUTH guard (see GuardLimits); Swap updates its limits.
+func New(rt *Runtime, sink AuditSink, guard *authguard.Guard, log *slog.Logger, reg prometheus.Registerer) (*Relay, error) {
 	if rt == nil || rt.Config == nil {
 		return nil, errors.New("relay: no configuration")
+	}
+	if guard == nil {
+		return nil, errors.New("relay: no AUTH guard")
 	}
 	if sink == nil {
 		return nil, errors.New("relay: no audit sink")
@@ -125,6 +129,7 @@ func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registere
 	r := &Relay{
 		log:       log,
 		sink:      sink,
+		guard:     guard,
 		metrics:   newMetrics(reg),
 		pools:     map[string]*pool{},
 		sessions:  map[*session]struct{}{},
@@ -136,7 +141,6 @@ func New(rt *Runtime, sink AuditSink, log *slog.Logger, reg prometheus.Registere
 	r.upWriters.New = func() any { return bufio.NewWriterSize(nil, 32<<10) }
 	r.spills.New = func() any { return new(bytes.Buffer) }
 	r.conns.perIP = map[netip.Addr]int{}
-	r.guard = authguard.New(guardLimits(rt.Config.Limits))
 	r.rt.Store(rt)
 	r.maxSize.Store(int64(rt.Config.Limits.MaxMessageBytes))
 	return r, nil
@@ -149,7 +153,7 @@ func (r *Relay) runtime() *Runtime { return r.rt.Load() }
 // started with.
 func (r *Relay) Swap(rt *Runtime) {
 	old := r.rt.Swap(rt)
-	r.guard.SetLimits(guardLimits(rt.Config.Limits))
+	r.guard.SetLimits(GuardLimits(rt.Config.Limits))
 	if old.Config.Listeners != rt.Config.Listeners {
 		r.log.Warn("listener addresses changed in the new config; they take effect at restart")
 	}

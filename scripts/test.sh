@@ -55,8 +55,8 @@ sed -e "s#/etc/mailaudit/tls/fullchain.pem#$deploy_root/cert.pem#" -e "s#/etc/ma
 if [ -s "$deploy_root/checked" ]; then cat "$deploy_root/checked"; exit 1; fi
 rm -rf "$deploy_root"
 
-echo "== go test -race (relay, policy, sink, audit)"
-go test -race -count=1 ./relay/... ./policy/... ./sink/... ./internal/saslogin/... ./internal/authguard/... ./audit/...
+echo "== go test -race (relay, mailbox, policy, sink, audit)"
+go test -race -count=1 ./relay/... ./policy/... ./sink/... ./internal/saslogin/... ./internal/authguard/... ./audit/... ./mailbox/...
 
 echo "== go test (all packages)"
 go test -count=1 -timeout 40m ./...

@@ -29,6 +29,7 @@ import (
 	"mailaudit/classify"
 	"mailaudit/config"
 	"mailaudit/inspect"
+	"mailaudit/internal/authguard"
 	"mailaudit/mailbox"
 	"mailaudit/policy"
 	"mailaudit/relay"
@@ -200,7 +201,11 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 		defer close(schemaDone)
 		ensureSchema(schemaCtx, ac, log)
 	}()
-	r, err := relay.New(rt, auditSink{w: aw, cfg: ac}, log.With("component", "relay"), reg)
+	// One AUTH guard for the whole gateway: failed logins over SMTP, IMAP
+	// and POP3 from one address count together, and a lock holds on all
+	// three. A reload keeps it (and its counts) and updates its limits.
+	guard := authguard.New(relay.GuardLimits(rt.Config.Limits))
+	r, err := relay.New(rt, auditSink{w: aw, cfg: ac}, guard, log.With("component", "relay"), reg)
 	if err != nil {
 		aw.Close(context.Background())
 		return err
@@ -212,7 +217,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	// The mailbox proxy (IMAP/POP3 logins), when configured.
 	var mbox *mailbox.Proxy
 	if cfg.Mailbox.Enabled() {
-		mbox, err = mailbox.New(mailboxRuntime(rt), auditSink{w: aw, cfg: ac}, nil,
+		mbox, err = mailbox.New(mailboxRuntime(rt), auditSink{w: aw, cfg: ac}, guard,
 			log.With("component", "mailbox"), reg)
 		if err == nil {
 			_, err = mbox.Start(ctx)

@@ -176,3 +176,79 @@ func curlOut(args ...string) (string, error) {
 	out, err := exec.Command("curl", append([]string{"-sS", "--max-time", "20"}, args...)...).CombinedOutput()
 	return string(out), err
 }
+
+// serve gives the relay and the mailbox proxy one AUTH guard: SMTP AUTH
+// failures from an address lock it for IMAP too, the right password
+// included. (ClickHouse is configured but not started: the spool keeps
+// the rows, and this test is about the lock.)
+func TestMailboxServeSharesOneGuard(t *testing.T) {
+	const user, pass = "nguyen.van.an@tphcm.gov.vn", "Xuan#Mai2024"
+	ch := chtest.New(t)
+	dove := dovetest.Start(t, dovetest.Options{Users: map[string]string{user: pass}})
+	up := startSink(t, map[string]string{user: pass})
+	plain, sub, imapAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	cfg := fmt.Sprintf(`
+instance: e2e
+hostname: relay.e2e
+listeners:
+  plain: %s
+  submission: %s
+tls:
+  self_signed: true
+trusted_networks: [127.0.0.0/8]
+allow_insecure_auth: true
+limits:
+  auth_failures_per_ip: 2
+routes:
+  - name: city
+    domains: [tphcm.gov.vn]
+    upstream: %s
+    tls: none
+    imap: {upstream: %q, tls: none}
+default_route: city
+mailbox:
+  imap: %s
+audit:
+  clickhouse:
+    addr: %s
+    database: mailaudit
+  spool:
+    dir: %s
+`, plain, sub, up.Addr(), dove.IMAPAddr, imapAddr, ch.Addr(), t.TempDir())
+	path := filepath.Join(t.TempDir(), "mailaudit.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := startDaemon(t, path, plain, sub)
+	defer d.stop(syscall.SIGTERM)
+	for i := 0; i < 2; i++ {
+		c, err := smtp.DialStartTLS(sub, &tls.Config{InsecureSkipVerify: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = c.Auth(sasl.NewPlainClient("", user, "wrong-"+pass))
+		c.Close()
+		if err == nil || !strings.Contains(err.Error(), "535") {
+			t.Fatalf("SMTP AUTH %d with a wrong password: %v, want 535", i+1, err)
+		}
+	}
+	var ic net.Conn
+	for i := 0; ; i++ { // the mailbox listener opens after the SMTP ones
+		var err error
+		if ic, err = net.Dial("tcp", imapAddr); err == nil {
+			break
+		}
+		if i > 250 {
+			t.Fatalf("IMAP listener did not open:\n%s", d.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	defer ic.Close()
+	ic.SetDeadline(time.Now().Add(20 * time.Second))
+	br := bufio.NewReader(ic)
+	br.ReadString('\n')
+	fmt.Fprintf(ic, "a LOGIN %s %s\r\n", user, pass)
+	if l, err := br.ReadString('\n'); err != nil || !strings.HasPrefix(l, "a NO [UNAVAILABLE] Too many failed logins") {
+		t.Fatalf("IMAP login after 2 SMTP failures (limit 2): %q %v, want locked", l, err)
+	}
+}

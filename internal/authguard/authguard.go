@@ -1,7 +1,9 @@
 // Package authguard bounds password guessing through a login that is
-// passed through to another server: the relay's SMTP AUTH today, the
-// mailbox proxy's IMAP and POP3 logins later. It knows nothing of the
-// protocol; the caller asks before each attempt and tells the outcome.
+// passed through to another server: the relay's SMTP AUTH and the mailbox
+// proxy's IMAP and POP3 logins. The gateway has one Guard, shared by all
+// three, so failures over any of them from one address count together and
+// a lock refuses the address on all of them. It knows nothing of the
+// protocols; the caller asks before each attempt and tells the outcome.
 //
 // Three limits, as trusted servers have them:
 //   - per connection: after Limits.PerSession failures the caller hangs up
@@ -24,7 +26,8 @@
 // address, carrying the number of refusals since the last one, and Sweep
 // hands over what is still unreported when the period ends. A flood from a
 // locked address therefore costs one audit row a minute, not one per
-// attempt.
+// attempt. A report names the service (smtp, imap, pop3) of the refusals
+// it stands for: of the last of them when they came over several.
 //
 // A Guard is safe for concurrent use; its state is in memory only (a
 // restart forgets locks, which only gives a guesser one more window).
@@ -74,6 +77,7 @@ type ipEntry struct {
 	entry
 	refused    int       // refusals not yet reported
 	refUser    string    // the login of those refusals, "" when they named several
+	refService string    // the service of the last of those refusals
 	reportedAt time.Time // last report
 }
 
@@ -100,9 +104,9 @@ type Decision struct {
 	Refused int
 }
 
-// Check is asked before an attempt of user from ip goes to the server.
-// user should already be sanitised (see User).
-func (g *Guard) Check(ip netip.Addr, user string) Decision {
+// Check is asked before an attempt of user from ip over service goes to
+// the server. user should already be sanitised (see User).
+func (g *Guard) Check(ip netip.Addr, user, service string) Decision {
 	now := g.clock()
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -125,6 +129,7 @@ func (g *Guard) Check(ip netip.Addr, user string) Decision {
 	} else if ie.refUser != user {
 		ie.refUser = ""
 	}
+	ie.refService = service
 	ie.refused++
 	d := Decision{Locked: true}
 	if ie.reportedAt.IsZero() || now.Sub(ie.reportedAt) >= g.lim.ReportEvery {
@@ -178,11 +183,14 @@ func (g *Guard) SessionOver(fails int) bool {
 type Pending struct {
 	IP      netip.Addr
 	User    string // the login of all these refusals, "" when they named several
+	Service string // the service of the last of them
 	Refused int
 }
 
 // Sweep forgets expired counts and locks and returns the refusals still
-// unreported whose period is over. Call it about once a ReportEvery.
+// unreported whose period is over. Call it about once a ReportEvery; when
+// several callers sweep one Guard, each pending count goes to exactly one
+// of them.
 func (g *Guard) Sweep() []Pending {
 	now := g.clock()
 	g.mu.Lock()
@@ -190,7 +198,7 @@ func (g *Guard) Sweep() []Pending {
 	var out []Pending
 	for ip, e := range g.ips {
 		if e.refused > 0 && now.Sub(e.reportedAt) >= g.lim.ReportEvery {
-			out = append(out, Pending{IP: ip, User: e.refUser, Refused: e.refused})
+			out = append(out, Pending{IP: ip, User: e.refUser, Service: e.refService, Refused: e.refused})
 			e.refused, e.refUser, e.reportedAt = 0, "", now
 		}
 		if e.refused == 0 && e.expired(now, g.lim.Window) && now.Sub(e.reportedAt) >= g.lim.ReportEvery {

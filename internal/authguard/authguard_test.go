@@ -27,7 +27,7 @@ const alice = "alice@tphcm.gov.vn"
 func TestPairLockDoesNotLockOtherAddresses(t *testing.T) {
 	g, _ := newTestGuard(Limits{PerIP: 20, PerUserIP: 5, Window: 15 * time.Minute, ReportEvery: time.Minute})
 	for i := 0; i < 5; i++ {
-		if d := g.Check(ipA, alice); d.Locked {
+		if d := g.Check(ipA, alice, "smtp"); d.Locked {
 			t.Fatalf("attempt %d locked too early", i+1)
 		}
 		locked := g.Failed(ipA, alice)
@@ -35,13 +35,13 @@ func TestPairLockDoesNotLockOtherAddresses(t *testing.T) {
 			t.Fatalf("failure %d: locked=%v", i+1, locked)
 		}
 	}
-	if !g.Check(ipA, alice).Locked {
+	if !g.Check(ipA, alice, "smtp").Locked {
 		t.Fatal("alice from A not locked after 5 failures")
 	}
-	if g.Check(ipB, alice).Locked {
+	if g.Check(ipB, alice, "smtp").Locked {
 		t.Fatal("alice locked out from another address by failures at A")
 	}
-	if g.Check(ipA, "bob@tphcm.gov.vn").Locked {
+	if g.Check(ipA, "bob@tphcm.gov.vn", "smtp").Locked {
 		t.Fatal("another login from A locked by the pair limit")
 	}
 }
@@ -51,14 +51,14 @@ func TestIPLockAndExpiry(t *testing.T) {
 	for _, u := range []string{"a@x", "b@x", "c@x"} {
 		g.Failed(ipA, u)
 	}
-	if !g.Check(ipA, "d@x").Locked {
+	if !g.Check(ipA, "d@x", "smtp").Locked {
 		t.Fatal("address not locked after 3 failures with different logins")
 	}
-	if g.Check(ipB, "d@x").Locked {
+	if g.Check(ipB, "d@x", "smtp").Locked {
 		t.Fatal("other address locked")
 	}
 	clk.add(10 * time.Minute)
-	if g.Check(ipA, "d@x").Locked {
+	if g.Check(ipA, "d@x", "smtp").Locked {
 		t.Fatal("lock outlived its window")
 	}
 }
@@ -69,7 +69,7 @@ func TestSuccessKeepsAddressCount(t *testing.T) {
 	g.Failed(ipA, "bob@x")
 	g.Succeeded(ipA, alice)
 	g.Failed(ipA, alice) // pair count restarted: 1 of 2
-	if g.Check(ipA, "carol@x").Locked == false {
+	if g.Check(ipA, "carol@x", "smtp").Locked == false {
 		t.Fatal("a success reset the address count (3 failures happened)")
 	}
 }
@@ -79,7 +79,7 @@ func TestRefusalsReportedOncePerPeriod(t *testing.T) {
 	g.Failed(ipA, alice)
 	var reports []int
 	for i := 0; i < 40; i++ { // 40 refusals over 20 s
-		d := g.Check(ipA, alice)
+		d := g.Check(ipA, alice, "smtp")
 		if !d.Locked {
 			t.Fatal("not locked")
 		}
@@ -101,7 +101,7 @@ func TestRefusalsReportedOncePerPeriod(t *testing.T) {
 	}
 	// The next refusal after a report period is reported at once.
 	clk.add(time.Minute)
-	if d := g.Check(ipA, "bob@x"); !d.Report || d.Refused != 1 {
+	if d := g.Check(ipA, "bob@x", "smtp"); !d.Report || d.Refused != 1 {
 		t.Fatalf("refusal after a quiet minute: %+v", d)
 	}
 }
@@ -149,5 +149,36 @@ func TestUser(t *testing.T) {
 	}
 	if User("a@tphcm.gov.vn", nil) != Invalid {
 		t.Error("nil served func must refuse every domain")
+	}
+}
+
+// One Guard serves SMTP, IMAP and POP3: failures over any of them count
+// together, and a locked address's refusals over all of them make one
+// report a period, naming the service of the last.
+func TestServicesShareCountsAndReports(t *testing.T) {
+	g, clk := newTestGuard(Limits{PerIP: 3, Window: time.Hour, ReportEvery: time.Minute})
+	g.Failed(ipA, alice) // over SMTP
+	g.Failed(ipA, alice) // over IMAP
+	g.Failed(ipA, "bob@x")
+	reports := 0
+	for i, svc := range []string{"smtp", "imap", "pop3", "imap", "smtp", "imap"} {
+		d := g.Check(ipA, alice, svc)
+		if !d.Locked {
+			t.Fatalf("refusal %d over %s: not locked", i+1, svc)
+		}
+		if d.Report {
+			reports++
+		}
+	}
+	if reports != 1 {
+		t.Fatalf("%d reports in one period, want 1", reports)
+	}
+	clk.add(time.Minute)
+	p := g.Sweep()
+	if len(p) != 1 || p[0].Refused != 5 || p[0].Service != "imap" || p[0].User != alice {
+		t.Fatalf("sweep = %+v, want 5 refusals of alice, last over imap", p)
+	}
+	if p := g.Sweep(); len(p) != 0 {
+		t.Fatalf("a second sweep got the same refusals again: %+v", p)
 	}
 }
