@@ -5,41 +5,8 @@ import (
 	"errors"
 	"net"
 	"net/netip"
-	"sync"
 	"time"
 )
-
-// connLimiter counts open connections in total and per client address.
-type connLimiter struct {
-	mu    sync.Mutex
-	total int
-	perIP map[netip.Addr]int
-}
-
-func (l *connLimiter) acquire(ip netip.Addr, maxTotal, maxIP int) (ok bool, reason string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.total >= maxTotal {
-		return false, "Too many connections, try again later"
-	}
-	if l.perIP[ip] >= maxIP {
-		return false, "Too many connections from your address, try again later"
-	}
-	l.total++
-	l.perIP[ip]++
-	return true, ""
-}
-
-func (l *connLimiter) release(ip netip.Addr) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.total--
-	if l.perIP[ip] <= 1 {
-		delete(l.perIP, ip)
-	} else {
-		l.perIP[ip]--
-	}
-}
 
 // accept serves one listener until it is closed. A connection over the
 // limits is refused with the protocol's own goodbye before any session
@@ -62,14 +29,14 @@ func (p *Proxy) accept(ln net.Listener, service string, implicit bool) {
 		ip := addrOf(c.RemoteAddr())
 		rt := p.runtime()
 		mb := rt.Config.Mailbox
-		if ok, reason := p.conns.acquire(ip, mb.MaxConnections, mb.MaxConnectionsIP); !ok {
+		if ok, reason := p.conns.Acquire(ip, mb.MaxConnections, mb.MaxConnectionsIP); !ok {
 			p.m.refused.WithLabelValues(service).Inc()
 			refuse(c, implicit, rt.TLSConfig, goodbye(service, reason))
 			continue
 		}
 		s := &session{p: p, rt: rt, service: service, implicit: implicit, c: c, ip: ip}
 		if !p.addSession(s) {
-			p.conns.release(ip)
+			p.conns.Release(ip)
 			refuse(c, implicit, rt.TLSConfig, goodbye(service, "Server shutting down, try again later"))
 			continue
 		}

@@ -20,8 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mailaudit/internal/connlimit"
 	"net"
-	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,7 +62,7 @@ type Proxy struct {
 	m     *metrics
 
 	rt    atomic.Pointer[Runtime]
-	conns connLimiter
+	conns connlimit.Limiter
 	caps  capCache
 	bufs  sync.Pool // *[]byte of spliceBuf
 
@@ -94,7 +94,6 @@ func New(rt *Runtime, sink AuditSink, guard *authguard.Guard, log *slog.Logger, 
 	p := &Proxy{log: log, sink: sink, guard: guard, m: newMetrics(reg), sessions: map[*session]struct{}{},
 		stopSweep: make(chan struct{})}
 	p.bufs.New = func() any { b := make([]byte, spliceBuf); return &b }
-	p.conns.perIP = map[netip.Addr]int{}
 	p.rt.Store(rt)
 	return p, nil
 }

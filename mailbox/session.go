@@ -51,7 +51,7 @@ const writeTimeout = time.Minute
 
 func (s *session) serve() {
 	defer s.p.removeSession(s)
-	defer s.p.conns.release(s.ip)
+	defer s.p.conns.Release(s.ip)
 	defer func() { s.conn().Close() }()
 	g := s.p.m.sessions.WithLabelValues(s.service, "login")
 	g.Inc()

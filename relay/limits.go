@@ -3,41 +3,8 @@ package relay
 import (
 	"net"
 	"net/netip"
-	"sync"
 	"time"
 )
-
-// connLimiter counts open connections in total and per client address.
-type connLimiter struct {
-	mu    sync.Mutex
-	total int
-	perIP map[netip.Addr]int
-}
-
-func (l *connLimiter) acquire(ip netip.Addr, maxTotal, maxIP int) (ok bool, reason string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.total >= maxTotal {
-		return false, "Too many connections, try again later"
-	}
-	if l.perIP[ip] >= maxIP {
-		return false, "Too many connections from your address, try again later"
-	}
-	l.total++
-	l.perIP[ip]++
-	return true, ""
-}
-
-func (l *connLimiter) release(ip netip.Addr) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.total--
-	if l.perIP[ip] <= 1 {
-		delete(l.perIP, ip)
-	} else {
-		l.perIP[ip]--
-	}
-}
 
 // limitedListener refuses connections over the limits with a 421 before
 // go-smtp sees them, so an overloaded relay costs a refused client almost
@@ -62,12 +29,12 @@ func (l *limitedListener) Accept() (net.Conn, error) {
 			continue
 		}
 		lim := rt.Config.Limits
-		if ok, reason := l.r.conns.acquire(ip, lim.MaxConnections, lim.MaxConnectionsIP); !ok {
+		if ok, reason := l.r.conns.Acquire(ip, lim.MaxConnections, lim.MaxConnectionsIP); !ok {
 			l.r.metrics.refused.WithLabelValues("limit").Inc()
 			refuse(c, "421 4.7.0 "+reason+"\r\n")
 			continue
 		}
-		return newCoalesceConn(c, &l.r.writers, func() { l.r.conns.release(ip) }), nil
+		return newCoalesceConn(c, &l.r.writers, func() { l.r.conns.Release(ip) }), nil
 	}
 }
 

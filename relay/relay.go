@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mailaudit/internal/connlimit"
 	"net"
 	"net/netip"
 	"reflect"
@@ -93,7 +94,7 @@ type Relay struct {
 	metrics *metrics
 
 	rt    atomic.Pointer[Runtime]
-	conns connLimiter
+	conns connlimit.Limiter
 	guard *authguard.Guard // AUTH failure limits, shared with the mailbox proxy
 
 	mu       sync.Mutex
@@ -140,7 +141,6 @@ func New(rt *Runtime, sink AuditSink, guard *authguard.Guard, log *slog.Logger, 
 	r.writers.New = func() any { return bufio.NewWriterSize(nil, 4096) }
 	r.upWriters.New = func() any { return bufio.NewWriterSize(nil, 32<<10) }
 	r.spills.New = func() any { return new(bytes.Buffer) }
-	r.conns.perIP = map[netip.Addr]int{}
 	r.rt.Store(rt)
 	r.maxSize.Store(int64(rt.Config.Limits.MaxMessageBytes))
 	return r, nil
