@@ -38,9 +38,13 @@ type docInfo struct {
 	draft      bool
 	secrecy    string
 	secWhere   string
+	secHead    bool // the stamp stands in the head area (see headLines)
 	urgency    string
 	urgWhere   string
-	mailSecret string
+	mailSecret string // the sender marks the text secret (see mailMark)
+	markLvl    string // the previous line named a secrecy level (mailMark)
+	markRestr  bool   // the previous line asked not to pass it on
+	restrLine  bool   // some line of the head area asks not to pass it on
 	opening    string // type named by the first line of an informal text
 	sigs       []typedSignal
 	score      map[string]float64
@@ -250,7 +254,6 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 		}
 	}
 	s.lexLine = false
-	// Informal documents: the opening line names the type.
 	return d
 }
 
@@ -282,7 +285,7 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	if !d.hasNumber && (f[0] == 's' || bytes.Contains(f, []byte("so "))) {
 		if k, ok := findSoKyHieu(cell); ok {
 			d.number, d.hasNumber, d.numWhere = k, true, where
-			d.addNumber(r, k, where, false)
+			d.addNumber(r, k, where)
 		}
 	}
 	if !d.hasNumber && !d.hasLoose && strings.IndexByte(cell, '/') >= 0 {
@@ -290,33 +293,19 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 			d.loose, d.hasLoose = k, true
 		}
 	}
-	// Stamps: short capital cells only.
-	if upper && letters >= 3 && len(cell) <= 40 {
-		stamp := strings.Trim(cell, "[]()*\"'“”-–:. ")
-		if fs := foldString(stamp); fs != "" {
-			key := ""
-			if lvl, ok := r.secrecy[toneKeyCached(&key, stamp)]; ok && rank(lvl, secrecyRank) > rank(d.secrecy, secrecyRank) {
-				d.secrecy, d.secWhere = lvl, where
-			}
-			if lvl, ok := r.urgency[toneKeyCached(&key, stamp)]; ok && rank(lvl, urgencyRank) > rank(d.urgency, urgencyRank) {
-				d.urgency, d.urgWhere = lvl, where
-			}
-			// "MẬT - KHẨN", "KHẨN, MẬT": combined stamps.
-			if strings.ContainsAny(stamp, "-,/") {
-				for _, part := range strings.FieldsFunc(stamp, func(r rune) bool { return r == '-' || r == ',' || r == '/' }) {
-					part = strings.TrimSpace(part)
-					if lvl, ok := r.secrecy[toneKey(part)]; ok && rank(lvl, secrecyRank) > rank(d.secrecy, secrecyRank) {
-						d.secrecy, d.secWhere = lvl, where
-					}
-					if lvl, ok := r.urgency[toneKey(part)]; ok && rank(lvl, urgencyRank) > rank(d.urgency, urgencyRank) {
-						d.urgency, d.urgWhere = lvl, where
-					}
-				}
-			}
-		}
-		if string(f) == "du thao" {
+	// Stamps: short cells that are only the mark. In capitals anywhere (a
+	// formal document's stamp may follow a long agency block); in the head
+	// area of a text (a spreadsheet's title cell, the first lines of a
+	// body laid out as a document) also as "Mật" / "Tối mật".
+	if letters >= 3 && len(cell) <= 40 && (upper || (lineNo <= headLines && startsUpper(cell))) {
+		s.stamp(d, where, cell, upper, lineNo)
+		if upper && string(f) == "du thao" {
 			d.draft = true
 		}
+	}
+	// "Độ mật: Tối mật": the level written as a labelled field.
+	if lineNo <= headLines && len(cell) <= 60 && (bytes.HasPrefix(f, []byte("do mat")) || bytes.HasPrefix(f, []byte("muc do mat"))) {
+		s.labelledStamp(d, where, cell, lineNo)
 	}
 	// Heading.
 	if d.heading == "" && letters >= 4 {
@@ -325,15 +314,19 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 		} else if upper && bytes.Count(f, []byte{' '}) < 14 {
 			// "LỊCH CÔNG TÁC TUẦN 22", "BÁO CÁO TÌNH HÌNH …": the heading
 			// starts the capital line.
-			sp := 0
+			// The longest heading wins: "CHƯƠNG TRÌNH HỘI NGHỊ" (an
+			// agenda) over "CHƯƠNG TRÌNH" (a programme).
+			sp, found := 0, ""
 			for i := 0; i < len(f) && sp < r.headMaxW; i++ {
 				if f[i] == ' ' {
 					sp++
 					if typ, ok := r.headings[string(f[:i])]; ok {
-						d.setHeading(r, typ, upper, where, cell)
-						break
+						found = typ
 					}
 				}
+			}
+			if found != "" {
+				d.setHeading(r, found, upper, where, cell)
 			}
 		}
 	}
@@ -397,12 +390,8 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 			}
 		}
 	}
-	if d.mailSecret == "" && lineNo <= 12 {
-		for _, p := range r.mailSecret {
-			if bytes.Contains(f, p.phraseB) {
-				d.mailSecret = p.level
-			}
-		}
+	if d.mailSecret == "" && lineNo <= markLines {
+		s.mailMark(d, f, cell, lineNo)
 	}
 	return nil
 }
@@ -428,14 +417,11 @@ func (d *docInfo) setHeading(r *rules, typ string, upper bool, where, cell strin
 
 // addNumber scores a số ký hiệu: a type abbreviation, or an issuer first
 // (an official letter).
-func (d *docInfo) addNumber(r *rules, k SoKyHieu, where string, loose bool) {
+func (d *docInfo) addNumber(r *rules, k SoKyHieu, where string) {
 	typ, isType := numberType(r, k)
 	w := r.w.NumberType
 	if !isType {
 		w = r.w.NumberIssuer
-	}
-	if loose {
-		w /= 2
 	}
 	d.add(typ, w, where, "số ký hiệu "+k.Text)
 }
@@ -457,20 +443,6 @@ func numberType(r *rules, k SoKyHieu) (string, bool) {
 		return typeOther, false
 	}
 	return typeCongVan, false
-}
-
-var (
-	secrecyRank = []string{"none", "mat", "toi_mat", "tuyet_mat"}
-	urgencyRank = []string{"none", "khan", "thuong_khan", "hoa_toc"}
-)
-
-func rank(v string, order []string) int {
-	for i, x := range order {
-		if x == v {
-			return i
-		}
-	}
-	return 0
 }
 
 // trimLine drops surrounding spaces and the quote marks of replies.

@@ -313,10 +313,10 @@ func refLexScan(l *lexicon, folded []byte, hit func(e *lexEntry)) {
 		for k := 1; k <= l.words && k <= n; k++ {
 			h = seqMix(h, ring[lexMaxWords-k])
 			key := h | 1
-			if _, ok := l.endings.get(key); !ok {
+			if _, ok := l.endings[key]; !ok {
 				break
 			}
-			if v, ok := l.phrases.get(key); ok {
+			if v, ok := l.phrases[key]; ok {
 				hit(&l.ents[v])
 			}
 		}

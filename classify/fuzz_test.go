@@ -161,6 +161,7 @@ func FuzzSoKyHieu(f *testing.F) {
 	for _, s := range []string{"Số: 15 /TB-TTTL", "Số: 1434/SVHTT-VP", "30/2020/NĐ-CP", "Số 05-TB/CB", "20/10/2024", "185-KH-TTTL x"} {
 		f.Add(s)
 	}
+	c := fuzzClassifier(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		if k, n, ok := ParseSoKyHieu(s); ok {
 			if n > len(s) || k.Text == "" || strings.ContainsAny(k.Text, " \t") {
@@ -169,7 +170,7 @@ func FuzzSoKyHieu(f *testing.F) {
 		}
 		findSoKyHieu(s)
 		findLooseNumber(s)
-		fileNameNumber(s)
+		c.fileNameNumber(s)
 	})
 }
 

@@ -37,6 +37,7 @@ type unit struct {
 	chars      int
 	images     int  // image parts (no text)
 	scanned    bool // a PDF without a text layer
+	slides     bool // a slide deck: pptx, odp, a PDF of landscape pages
 	unreadable bool // encrypted, unknown archive, unsupported binary
 	subjects   []string
 }
@@ -98,6 +99,7 @@ type walker struct {
 	header   textproto.Header
 	auto     bool // auto-generated mail (Auto-Submitted, auto-reply headers)
 	smime    bool
+	calendar bool // an iCalendar meeting request (METHOD:REQUEST)
 	ticks    int
 	scratch  []byte // reused body buffer, see readBody
 }
@@ -317,6 +319,13 @@ func (w *walker) walkPart(h textproto.Header, r io.Reader, depth int, u *unit, i
 		return
 	}
 
+	if mt == "text/calendar" && name == "" && disp != "attachment" {
+		// A meeting request sent inline (Outlook, Google Calendar): the
+		// event is the mail's content.
+		w.calendarText(u, w.decode(h, r), u.where)
+		return
+	}
+
 	if isText && !attach {
 		data := w.decodeScratch(h, r)
 		text, runes := w.textOf(mt, params["charset"], data) // copies: data is scratch
@@ -383,11 +392,12 @@ func (w *walker) walkMultipart(mt, boundary string, r io.Reader, depth int, u *u
 		if !w.takePart() {
 			return
 		}
-		if alt && gotText {
-			// The HTML twin of a text part says the same thing.
+		cmt, _ := parseMediaType(p.Header.Get("Content-Type"))
+		if alt && gotText && cmt != "text/calendar" {
+			// The HTML twin of a text part says the same thing; a
+			// meeting request beside them says more.
 			continue
 		}
-		cmt, _ := parseMediaType(p.Header.Get("Content-Type"))
 		w.walkPart(p.Header, p, depth+1, u, inAtt, rel)
 		if alt && cmt == "text/plain" && len(u.segs) > 0 {
 			gotText = true

@@ -51,6 +51,9 @@ func (w *walker) extractPDF(u *unit, data []byte, where string) (err error) {
 		if p.V.IsNull() {
 			continue
 		}
+		if i == 1 {
+			u.slides = u.slides || landscape(p)
+		}
 		pg.maxGlyphs = w.lim.MaxChars - w.chars
 		text := pg.text(p)
 		got += len(strings.TrimSpace(text))
@@ -60,6 +63,29 @@ func (w *walker) extractPDF(u *unit, data []byte, where string) (err error) {
 		u.scanned = true
 	}
 	return err
+}
+
+// landscape reports whether the page has the shape of a slide exported to
+// PDF: 4:3, 16:10 or 16:9. Paper in landscape (A4 1.41, Letter 1.29,
+// an annex table) is not a slide.
+func landscape(p pdf.Page) bool {
+	var box pdf.Value
+	for v := p.V; !v.IsNull(); v = v.Key("Parent") {
+		if b := v.Key("MediaBox"); !b.IsNull() {
+			box = b
+			break
+		}
+	}
+	if box.Len() != 4 {
+		return false
+	}
+	wd := box.Index(2).Float64() - box.Index(0).Float64()
+	ht := box.Index(3).Float64() - box.Index(1).Float64()
+	if ht <= 0 {
+		return false
+	}
+	r := wd / ht
+	return math.Abs(r-4.0/3) < 0.02 || math.Abs(r-1.6) < 0.02 || math.Abs(r-16.0/9) < 0.03
 }
 
 // glyph is one shown character code: its text and where it was drawn.

@@ -1,0 +1,271 @@
+package classify
+
+import (
+	"path"
+	"slices"
+	"strings"
+)
+
+// decide turns what the walk read into a verdict. Each concern has its
+// file: the evidence is gathered here, then type.go chooses the primary
+// type and the số ký hiệu, secrecy.go the secrecy and urgency marks,
+// audience.go the audience and attachments.go each attachment's type.
+func (c *Classifier) decide(w *walker, env Envelope) Verdict {
+	v := Verdict{Secrecy: "none", Urgency: "none", Audience: "unknown", Signals: []Signal{}}
+	v.Headers = headersOf(w)
+	e := c.gather(w, &v.Headers, env)
+	c.decideType(e, &v)
+	c.decideNumber(e, &v)
+	c.decideMarks(e, &v)
+	v.Audience = c.audience(e.main, v.Type == e.mainType, v.Headers, env, &v)
+	c.decideAttachments(e, &v)
+	v.Errors = w.errs
+	if v.Errors == nil {
+		v.Errors = []string{}
+	}
+	return v
+}
+
+// evidence is everything the decisions read, gathered once per message.
+type evidence struct {
+	w     *walker
+	subj  string // decoded subject
+	fsubj string // folded, reply and forward prefixes taken off
+	auto  bool   // automatic reply or system mail
+	body  *docInfo
+	infos []*docInfo // body first, then one per attachment in order
+
+	// Lexicon hits over the subject, the body's opening and the file
+	// names (lex, hits), and over the openings of the attachments' text
+	// (attLex: personal and work vocabulary only, since a formal
+	// document's own words say nothing about the mail's meeting or
+	// invitation purpose).
+	lex    [lexGroups]int
+	hits   [lexGroups][]string // the first 6 phrases of each group
+	attLex [lexGroups]int
+
+	subjScore map[string]float64
+	subjSigs  []typedSignal
+
+	main      *docInfo // the main formal document, if any
+	mainType  string
+	mainScore float64
+
+	personalBox bool // every recipient is a consumer mailbox
+	emoticon    bool // laughter or an emoticon in the body's opening
+}
+
+// attLexBytes is how much of each attachment's text the lexicon reads.
+const attLexBytes = 2000
+
+func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
+	r := c.rules
+	e := &evidence{w: w, subj: h.Subject, auto: w.auto}
+	foldedSubj := foldString(e.subj)
+	e.fsubj = stripSubjectPrefixes(foldedSubj)
+	for _, p := range r.autoSubj {
+		if strings.HasPrefix(foldedSubj, p) {
+			e.auto = true
+		}
+	}
+	sc := &scanner{r: r, fbuf: make([]byte, 0, maxStructLine+16)}
+
+	// The lexicon text (subject, body opening, file names) is built in
+	// sc.lex: the subject here, the body by its line scan, the names
+	// below. It is sized for the subject, the lexBodyBytes of body taken
+	// and the file names, so the fold does not grow the buffer step by
+	// step. The part scratch buffer is free by now (the units hold
+	// copies) and serves as its storage.
+	size := len(e.subj) + lexBodyBytes + 200
+	for _, u := range w.units {
+		size += len(u.name) + 1
+	}
+	sc.lex = slices.Grow(w.scratch[:0], size)
+	sc.lex = appendFold(sc.lex, e.subj)
+	sc.lex = append(sc.lex, ' ')
+
+	// Per-unit analysis: body first, then attachments in order.
+	e.body = sc.analyzeLex(w.body, lexBodyBytes)
+	e.infos = []*docInfo{e.body}
+	for _, u := range w.units {
+		d := sc.analyze(u)
+		c.fileSignals(d, u.name)
+		e.infos = append(e.infos, d)
+	}
+	buf := sc.lex
+	for _, u := range w.units {
+		buf = appendFold(buf, strings.TrimSuffix(u.name, path.Ext(u.name)))
+		buf = append(buf, ' ')
+	}
+	mainLen := len(buf)
+	// The openings of informal attachments: a personal money spreadsheet,
+	// a forwarded article, a work list are told by their words.
+	for i, u := range w.units {
+		if e.infos[i+1].formal() {
+			continue
+		}
+		n := 0
+		for _, s := range u.segs {
+			if n >= attLexBytes {
+				break
+			}
+			t := s.text[:min(len(s.text), attLexBytes-n)]
+			n += len(t)
+			buf = appendFold(buf, t)
+			buf = append(buf, ' ')
+		}
+	}
+	c.scanLexicon(e, buf[:mainLen], buf[mainLen:])
+	w.scratch = buf[:0] // back to the pool with the message
+
+	c.subjectSignals(e)
+	e.main, e.mainType, e.mainScore = c.mainDocument(e)
+	e.personalBox = c.personalMailboxes(h, env)
+	e.emoticon = hasEmoticon(w.body)
+	return e
+}
+
+// scanLexicon counts the distinct phrases of each group in the main text
+// (subject, body opening, file names) and in the attachments' openings.
+// Phrases marked to be matched with their diacritics count only when the
+// text has them so written.
+func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
+	r := c.rules
+	// A phrase counts once. The array keeps the seen set off the heap for
+	// lexicons of usual size.
+	var seenArr [512]bool
+	seen := seenArr[:]
+	if n := len(r.lex.ents); n > len(seenArr) {
+		seen = make([]bool, n)
+	}
+	var toned string // the tone-keyed text, built on the first exact hit
+	tonedOf := func() string {
+		if toned == "" {
+			toned = " " + c.tonedText(e) + " "
+		}
+		return toned
+	}
+	var hitsArr [lexGroups][6]string
+	for g := range e.hits {
+		e.hits[g] = hitsArr[g][:0] // no allocation while they fit
+	}
+	inAtt := false
+	hit := func(x *lexEntry) {
+		if seen[x.id] {
+			return
+		}
+		if x.toned != "" && !strings.Contains(tonedOf(), " "+x.toned+" ") {
+			return
+		}
+		seen[x.id] = true
+		if inAtt {
+			e.attLex[x.group]++
+		} else {
+			e.lex[x.group]++
+		}
+		if len(e.hits[x.group]) < 6 {
+			e.hits[x.group] = append(e.hits[x.group], x.phrase)
+		}
+	}
+	r.lex.scan(mainText, hit)
+	inAtt = true
+	r.lex.scan(attText, hit)
+}
+
+// tonedText is the text the lexicon reads with its diacritics kept (tone
+// keys): subject, body opening, file names, attachment openings. It is
+// built only for messages where a diacritics-sensitive phrase folds into
+// the text.
+func (c *Classifier) tonedText(e *evidence) string {
+	var b strings.Builder
+	b.WriteString(toneKey(e.subj))
+	add := func(u *unit, limit int) {
+		n := 0
+		for _, s := range u.segs {
+			if n >= limit {
+				return
+			}
+			t := s.text[:min(len(s.text), limit-n)]
+			n += len(t)
+			b.WriteByte(' ')
+			b.WriteString(toneKey(t))
+		}
+	}
+	add(e.w.body, lexBodyBytes)
+	for _, u := range e.w.units {
+		b.WriteByte(' ')
+		b.WriteString(toneKey(u.name))
+		add(u, attLexBytes)
+	}
+	return b.String()
+}
+
+// personalMailboxes: the mail goes only to consumer mailboxes (To and Cc,
+// else the envelope), which is one personal cue. Mail to colleagues says
+// nothing either way: staff write personal mail to each other too.
+func (c *Classifier) personalMailboxes(h *Headers, env Envelope) bool {
+	rcpts := append(append([]string{}, h.To...), h.Cc...)
+	if len(rcpts) == 0 {
+		rcpts = env.RcptTo
+	}
+	n := 0
+	for _, a := range rcpts {
+		a = strings.ToLower(strings.Trim(a, "<> "))
+		_, dom, ok := strings.Cut(a, "@")
+		if !ok {
+			continue
+		}
+		if !slices.Contains(c.rules.persDom, dom) {
+			return false
+		}
+		n++
+	}
+	return n > 0
+}
+
+// emoticons people put in personal chat; each must not run into a word
+// (":D" in "Địa điểm:Dương" is not one).
+var emoticons = []string{":))", "=))", ":-)", ":)", "<3", "^^", ":D", ":P"}
+
+// hasEmoticon looks at the body's opening for an emoticon.
+func hasEmoticon(body *unit) bool {
+	n := 0
+	for _, s := range body.segs {
+		t := s.text[:min(len(s.text), lexBodyBytes-n)]
+		n += len(t)
+		for _, e := range emoticons {
+			for i := 0; ; {
+				k := strings.Index(t[i:], e)
+				if k < 0 {
+					break
+				}
+				end := i + k + len(e)
+				if end == len(t) || t[end] == ' ' || t[end] == '\r' || t[end] == '\n' || t[end] == ')' || t[end] == '.' || t[end] == '!' {
+					return true
+				}
+				i = end
+			}
+		}
+		if n >= lexBodyBytes {
+			break
+		}
+	}
+	return false
+}
+
+// stripSubjectPrefixes removes reply/forward prefixes ("RE:", "Fwd:",
+// "TL:", "Chuyển tiếp:") and returns the rest.
+func stripSubjectPrefixes(f string) string {
+	for {
+		changed := false
+		for _, p := range []string{"re ", "fw ", "fwd ", "tl ", "tr ", "chuyen tiep ", "tra loi ", "aw ", "sv "} {
+			if strings.HasPrefix(f, p) {
+				f = f[len(p):]
+				changed = true
+			}
+		}
+		if !changed {
+			return f
+		}
+	}
+}
