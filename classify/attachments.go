@@ -75,4 +75,3 @@ func (c *Classifier) attachmentType(d *docInfo, main *docInfo, msgType string) s
 	}
 	return typeCongViec
 }
-

@@ -245,4 +245,3 @@ func simpleAddrSpec(a string) bool {
 	}
 	return true
 }
-

@@ -34,7 +34,19 @@ func FuzzClassify(f *testing.F) {
 		if v.Type == "" || v.Secrecy == "" || v.Audience == "" {
 			t.Fatalf("incomplete verdict %+v", v)
 		}
+		failOnPanic(t, v)
 	})
+}
+
+// failOnPanic fails the test when Classify recovered a panic: the relay
+// survives one, a test must not.
+func failOnPanic(t testing.TB, v Verdict) {
+	t.Helper()
+	for _, e := range v.Errors {
+		if strings.HasPrefix(e, "panic:") {
+			t.Fatalf("classifier panicked: %s", e)
+		}
+	}
 }
 
 // officeZip builds a one-member zip for extractor seeds.

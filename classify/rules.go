@@ -119,37 +119,37 @@ const (
 
 // rules is the compiled, read-only form used while classifying.
 type rules struct {
-	file       RulesFile
-	w          Weights
-	typeIdx    map[string]int // id → index in file.Types
-	mandated   map[string]bool
-	abbrev     map[string]string // exact abbreviation → type
-	abbrevCI   map[string]string // upper-cased, unaccented → type (file names, typed mail)
-	headings   map[string]string // folded heading → type
-	headMaxW   int               // most words in a heading
-	names      []nameRule        // folded names, longest first
-	fileTok    map[string]string // folded file token → type
-	motto      [][]byte          // folded
-	signers    []string
-	secrecy    map[string]string // toneKey(stamp) → level
-	urgency    map[string]string
-	secLabels  []string // toneKey of "độ mật"-style labels
-	mailNouns  [][]string
-	mailBetw   map[string]bool
-	mailRestr  [][]string
-	restrFold  [][]byte // folded restrictions: the cheap test before toneKey
-	deptWords  []string
-	intWords   []string
-	deptAddr   []addrGlob
-	intAddr    []addrGlob
-	ownCodes   map[string]bool
-	copyMarks  []string // folded
-	notDept    []string // folded
-	extWords   []string // lower case NFC, diacritics kept
-	autoSubj   []string
-	testWords  map[string]bool
-	persDom    []string
-	lex        *lexicon
+	file      RulesFile
+	w         Weights
+	typeIdx   map[string]int // id → index in file.Types
+	mandated  map[string]bool
+	abbrev    map[string]string // exact abbreviation → type
+	abbrevCI  map[string]string // upper-cased, unaccented → type (file names, typed mail)
+	headings  map[string]string // folded heading → type
+	headMaxW  int               // most words in a heading
+	names     []nameRule        // folded names, longest first
+	fileTok   map[string]string // folded file token → type
+	motto     [][]byte          // folded
+	signers   []string
+	secrecy   map[string]string // toneKey(stamp) → level
+	urgency   map[string]string
+	secLabels []string // toneKey of "độ mật"-style labels
+	mailNouns [][]string
+	mailBetw  map[string]bool
+	mailRestr [][]string
+	restrFold [][]byte // folded restrictions: the cheap test before toneKey
+	deptWords []string
+	intWords  []string
+	deptAddr  []addrGlob
+	intAddr   []addrGlob
+	ownCodes  map[string]bool
+	copyMarks []string // folded
+	notDept   []string // folded
+	extWords  []string // lower case NFC, diacritics kept
+	autoSubj  []string
+	testWords map[string]bool
+	persDom   []string
+	lex       *lexicon
 }
 
 type nameRule struct {
@@ -346,4 +346,3 @@ func lowerGlobs(in []string) []addrGlob {
 	}
 	return out
 }
-

@@ -425,4 +425,3 @@ func countWords(s string, limit int, noURL bool) int {
 	}
 	return n
 }
-
