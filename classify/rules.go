@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -168,30 +169,27 @@ const (
 )
 
 func loadRules(path string) (*rules, error) {
-	data := defaultRules
-	if path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("classify: read rules: %w", err)
-		}
-		data = b
+	if path == "" {
+		return parseRules(defaultRules, "built-in rules")
 	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("classify: read rules: %w", err)
+	}
+	return parseRules(b, path)
+}
+
+// parseRules decodes (unknown keys refused) and compiles rules read from
+// src.
+func parseRules(data []byte, src string) (*rules, error) {
 	var f RulesFile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		src := path
-		if src == "" {
-			src = "built-in rules"
-		}
 		return nil, fmt.Errorf("classify: parse %s: %w", src, err)
 	}
 	r, err := compileRules(f)
 	if err != nil {
-		src := path
-		if src == "" {
-			src = "built-in rules"
-		}
 		return nil, fmt.Errorf("classify: %s: %w", src, err)
 	}
 	return r, nil
