@@ -97,6 +97,24 @@ func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
 		buf = appendFold(buf, strings.TrimSuffix(u.name, path.Ext(u.name)))
 		buf = append(buf, ' ')
 	}
+	// The subjects of attached and forwarded messages speak for their
+	// unit as the mail's own subject does (an attached .eml takes the type
+	// of what is inside), and are read by the lexicon.
+	for i, d := range e.infos {
+		u := w.body
+		if i > 0 {
+			u = w.units[i-1]
+		}
+		for _, s := range u.subjects {
+			f := stripSubjectPrefixes(foldString(s))
+			if t := nameAtStart(r, f); t != "" {
+				d.add(t, r.w.SubjectName, u.where, "attached mail's subject names "+t)
+			} else if t := nameInTag(r, s); t != "" {
+				d.add(t, r.w.SubjectName, u.where, "attached mail's subject tag "+t)
+			}
+			buf = append(append(buf, f...), ' ')
+		}
+	}
 	mainLen := len(buf)
 	// The openings of informal attachments: a personal money spreadsheet,
 	// a forwarded article, a work list are told by their words.
