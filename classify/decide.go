@@ -4,6 +4,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // decide turns what the walk read into a verdict. Each concern has its
@@ -40,12 +42,12 @@ type evidence struct {
 	// (attLex: personal and work vocabulary only, since a formal
 	// document's own words say nothing about the mail's meeting or
 	// invitation purpose).
-	lex    [lexGroups]int
-	hits   [lexGroups][]string // the first 6 phrases of each group
-	attLex [lexGroups]int
+	lex     [lexGroups]int
+	hits    [lexGroups][]string // the first 6 phrases of each group
+	hitsArr [lexGroups][6]string
+	attLex  [lexGroups]int
 
-	subjScore map[string]float64
-	subjSigs  []typedSignal
+	subjSigs []typedSignal // the subject's signals; subjScore sums them by type
 
 	main      *docInfo // the main formal document, if any
 	mainType  string
@@ -60,7 +62,10 @@ const attLexBytes = 2000
 
 func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
 	r := c.rules
-	e := &evidence{w: w, subj: h.Subject, auto: w.auto}
+	// The evidence lives in the walker, which is allocated per message
+	// anyway: one allocation less on the relay's path.
+	e := &w.ev
+	*e = evidence{w: w, subj: h.Subject, auto: w.auto}
 	foldedSubj := foldString(e.subj)
 	e.fsubj = stripSubjectPrefixes(foldedSubj)
 	for _, p := range r.autoSubj {
@@ -156,23 +161,15 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 	if n := len(r.lex.ents); n > len(seenArr) {
 		seen = make([]bool, n)
 	}
-	var toned string // the tone-keyed text, built on the first exact hit
-	tonedOf := func() string {
-		if toned == "" {
-			toned = " " + c.tonedText(e) + " "
-		}
-		return toned
-	}
-	var hitsArr [lexGroups][6]string
 	for g := range e.hits {
-		e.hits[g] = hitsArr[g][:0] // no allocation while they fit
+		e.hits[g] = e.hitsArr[g][:0] // no allocation while they fit
 	}
 	inAtt := false
 	hit := func(x *lexEntry) {
 		if seen[x.id] {
 			return
 		}
-		if x.toned != "" && !strings.Contains(tonedOf(), " "+x.toned+" ") {
+		if x.exact != nil && !writtenAs(e, x.exact, inAtt) {
 			return
 		}
 		seen[x.id] = true
@@ -190,55 +187,105 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 	r.lex.scan(attText, hit)
 }
 
-// tonedText is the text the lexicon reads with its diacritics kept (tone
-// keys): subject, body opening, file names, attachment openings. It is
-// built only for messages where a diacritics-sensitive phrase folds into
-// the text.
-func (c *Classifier) tonedText(e *evidence) string {
-	var b strings.Builder
-	b.WriteString(toneKey(e.subj))
-	add := func(u *unit, limit int) {
+// writtenAs reports whether one of the forms of a phrase stands as a whole
+// word in the text the lexicon read: subject, body opening, file names
+// (main text), or the attachments' openings. Text is NFC by then.
+func writtenAs(e *evidence, forms []string, inAtt bool) bool {
+	in := func(s string) bool {
+		for _, f := range forms {
+			if containsWord(s, f) {
+				return true
+			}
+		}
+		return false
+	}
+	inUnit := func(u *unit, limit int) bool {
 		n := 0
 		for _, s := range u.segs {
 			if n >= limit {
-				return
+				break
 			}
 			t := s.text[:min(len(s.text), limit-n)]
 			n += len(t)
-			b.WriteByte(' ')
-			b.WriteString(toneKey(t))
+			if in(t) {
+				return true
+			}
+		}
+		return false
+	}
+	if inAtt {
+		for _, u := range e.w.units {
+			if inUnit(u, attLexBytes) {
+				return true
+			}
+		}
+		return false
+	}
+	if in(e.subj) || inUnit(e.w.body, lexBodyBytes) {
+		return true
+	}
+	for _, u := range e.w.units {
+		if in(u.name) {
+			return true
 		}
 	}
-	add(e.w.body, lexBodyBytes)
-	for _, u := range e.w.units {
-		b.WriteByte(' ')
-		b.WriteString(toneKey(u.name))
-		add(u, attLexBytes)
+	return false
+}
+
+// containsWord: w occurs in s with no letter or digit joined to it.
+func containsWord(s, w string) bool {
+	for i := 0; ; {
+		k := strings.Index(s[i:], w)
+		if k < 0 {
+			return false
+		}
+		k += i
+		end := k + len(w)
+		before, _ := utf8.DecodeLastRuneInString(s[:k])
+		after, _ := utf8.DecodeRuneInString(s[end:])
+		if (k == 0 || !isWordRune(before)) && (end == len(s) || !isWordRune(after)) {
+			return true
+		}
+		i = k + 1
 	}
-	return b.String()
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 // personalMailboxes: the mail goes only to consumer mailboxes (To and Cc,
 // else the envelope), which is one personal cue. Mail to colleagues says
 // nothing either way: staff write personal mail to each other too.
 func (c *Classifier) personalMailboxes(h *Headers, env Envelope) bool {
-	rcpts := append(append([]string{}, h.To...), h.Cc...)
-	if len(rcpts) == 0 {
-		rcpts = env.RcptTo
-	}
 	n := 0
-	for _, a := range rcpts {
-		a = strings.ToLower(strings.Trim(a, "<> "))
-		_, dom, ok := strings.Cut(a, "@")
-		if !ok {
-			continue
+	for _, list := range [][]string{h.To, h.Cc} {
+		for _, a := range list {
+			if !c.personalBox(a) {
+				return false
+			}
+			n++
 		}
-		if !slices.Contains(c.rules.persDom, dom) {
-			return false
+	}
+	if n == 0 {
+		for _, a := range env.RcptTo {
+			if !c.personalBox(a) {
+				return false
+			}
+			n++
 		}
-		n++
 	}
 	return n > 0
+}
+
+func (c *Classifier) personalBox(a string) bool {
+	_, dom, _ := strings.Cut(strings.Trim(a, "<> "), "@")
+	for _, d := range c.rules.persDom {
+		if strings.EqualFold(dom, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // emoticons people put in personal chat; each must not run into a word

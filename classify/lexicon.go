@@ -3,6 +3,8 @@ package classify
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // lexicon matches folded phrases of up to lexMaxWords words in one pass
@@ -31,10 +33,11 @@ type lexEntry struct {
 	phrase string // folded
 	group  int
 	id     int // index in lexicon.ents
-	// toned is the phrase with its diacritics (toneKey form) when it must
-	// be matched with them: its fold is also another everyday word ("nhậu"
-	// folds like "nhau"). A folded hit on it is only a candidate.
-	toned string
+	// exact holds the phrase as written (NFC: lower case, capitalised,
+	// capitals) when it must be matched with its diacritics: its fold is
+	// also another everyday word ("nhậu" folds like "nhau"). A folded hit
+	// on it is only a candidate, checked against the text as written.
+	exact []string
 }
 
 const lexMaxWords = 6
@@ -90,7 +93,9 @@ func (l *lexicon) add(phrase string, group int) error {
 	l.words = max(l.words, len(toks))
 	e := lexEntry{phrase: f, group: group, id: len(l.ents)}
 	if exact {
-		e.toned = toneKey(phrase)
+		low := strings.ToLower(nfc(strings.TrimSpace(phrase)))
+		r, n := utf8.DecodeRuneInString(low)
+		e.exact = []string{low, string(unicode.ToUpper(r)) + low[n:], strings.ToUpper(low)}
 	}
 	l.ents = append(l.ents, e)
 	h = seqSeed

@@ -102,6 +102,7 @@ type walker struct {
 	calendar bool // an iCalendar meeting request (METHOD:REQUEST)
 	ticks    int
 	scratch  []byte // reused body buffer, see readBody
+	ev       evidence
 }
 
 func (w *walker) addErr(e string) {

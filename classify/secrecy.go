@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Secrecy and urgency. The taxonomy names every place a secrecy marking
@@ -137,17 +136,15 @@ func (s *scanner) mailMark(d *docInfo, f []byte, cell string, lineNo int) {
 // Tone keys of the level words ("mật" keeps its dot below as a tone mark
 // appended after the letters, see toneKey).
 var (
-	tkMat    = toneKey("mật")
-	tkToi    = toneKey("tối")
-	tkTuyet  = toneKey("tuyệt")
-	tkBi     = toneKey("bí")
-	tkBao    = toneKey("bảo")
-	tkKhau   = toneKey("khẩu")
-	tkMa     = toneKey("mã")
-	tkThiet  = toneKey("thiết")
-	tkCo     = toneKey("cơ")
-	tkNha    = toneKey("nhà")
-	tkDanhMu = toneKey("danh")
+	tkMat   = toneKey("mật")
+	tkToi   = toneKey("tối")
+	tkTuyet = toneKey("tuyệt")
+	tkBi    = toneKey("bí")
+	tkBao   = toneKey("bảo")
+	tkKhau  = toneKey("khẩu")
+	tkMa    = toneKey("mã")
+	tkThiet = toneKey("thiết")
+	tkCo    = toneKey("cơ")
 )
 
 // mailLevel finds a secrecy level word that follows a document noun in
@@ -232,6 +229,22 @@ func hasToken(f []byte, tok string) bool {
 	}
 }
 
+// hasTokenString is hasToken for a folded string.
+func hasTokenString(f, tok string) bool {
+	for i := 0; ; {
+		k := strings.Index(f[i:], tok)
+		if k < 0 {
+			return false
+		}
+		k += i
+		end := k + len(tok)
+		if (k == 0 || f[k-1] == ' ') && (end == len(f) || f[end] == ' ') {
+			return true
+		}
+		i = k + 1
+	}
+}
+
 // decideMarks sets the verdict's secrecy and urgency from the evidence.
 func (c *Classifier) decideMarks(e *evidence, v *Verdict) {
 	r := c.rules
@@ -254,7 +267,8 @@ func (c *Classifier) decideMarks(e *evidence, v *Verdict) {
 	}
 	// The subject: a marking sentence ("Tài liệu mật - không chuyển tiếp"),
 	// or a level word after a document noun with the request in the body.
-	if toks := strings.Fields(toneKey(e.subj)); len(toks) > 0 {
+	if hasTokenString(e.fsubj, "mat") {
+		toks := strings.Fields(toneKey(e.subj))
 		if lvl := mailLevel(r, toks); lvl != "" && (containsSeq(toks, r.mailRestr) || e.body.restrLine) && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
 			v.Secrecy = lvl
 			v.Signals = append(v.Signals, Signal{Where: "subject", What: "sender marks the mail secret", Weight: 1})
@@ -319,5 +333,3 @@ func rank(v string, order []string) int {
 	}
 	return 0
 }
-
-var _ = utf8.RuneError

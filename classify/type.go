@@ -17,9 +17,7 @@ import (
 // "[Thư mời]" tag, a số ký hiệu, "V/v".
 func (c *Classifier) subjectSignals(e *evidence) {
 	r := c.rules
-	e.subjScore = map[string]float64{}
 	add := func(t string, wt float64, what string) {
-		e.subjScore[t] += wt
 		e.subjSigs = append(e.subjSigs, typedSignal{t, Signal{Where: "subject", What: what, Weight: wt}})
 	}
 	if t := nameAtStart(r, e.fsubj); t != "" {
@@ -34,6 +32,17 @@ func (c *Classifier) subjectSignals(e *evidence) {
 	if strings.HasPrefix(e.fsubj, "v v ") {
 		add(typeCongVan, r.w.SubjectName/2, "subject V/v")
 	}
+}
+
+// subjScore is the subject's total weight for type t.
+func (e *evidence) subjScore(t string) float64 {
+	s := 0.0
+	for _, x := range e.subjSigs {
+		if x.typ == t {
+			s += x.sig.Weight
+		}
+	}
+	return s
 }
 
 // mainDocument chooses the main document among the formal units: the
@@ -51,7 +60,7 @@ func (c *Classifier) mainDocument(e *evidence) (*docInfo, string, float64) {
 		if t == "" {
 			continue
 		}
-		s += e.subjScore[t] / 2
+		s += e.subjScore(t) / 2
 		if d.draft && !d.hasNumber {
 			s -= r.w.DraftPenalty
 		}
@@ -95,7 +104,7 @@ func (e *evidence) meetingCues() (any, strong int) {
 	if e.body.heading == typeTaiLieuHop && !e.body.formal() {
 		any++
 	}
-	if e.subjScore[typeTaiLieuHop] > 0 || hasMeetingWord(e) {
+	if e.subjScore(typeTaiLieuHop) > 0 || hasMeetingWord(e) {
 		strong++
 	}
 	return any, strong
@@ -142,7 +151,9 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 		}
 		return out
 	}
-	meetingSig := Signal{Where: "subject/body/file names", What: "meeting material: " + strings.Join(e.hits[lexMeeting], ", "), Weight: float64(meetAny) * r.w.Meeting}
+	meetingSig := func() Signal {
+		return Signal{Where: "subject/body/file names", What: "meeting material: " + strings.Join(e.hits[lexMeeting], ", "), Weight: float64(meetAny) * r.w.Meeting}
+	}
 	ownDoc := main != nil && c.ownNumber(main)
 	switch {
 	case e.auto:
@@ -161,11 +172,11 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 		((main.hasNumber && meetStrong > 0) || (!main.hasNumber && meetAny > 0)):
 		// Material sent for a meeting: papers and a report, an agenda
 		// among other files, slides.
-		set(typeTaiLieuHop, confidence(float64(meetAny)*r.w.Meeting+2), meetingSig)
+		set(typeTaiLieuHop, confidence(float64(meetAny)*r.w.Meeting+2), meetingSig())
 	case main != nil:
 		set(mainType, confidence(e.mainScore), mainSigs()...)
 	case meetAny > 0:
-		set(typeTaiLieuHop, confidence(float64(meetAny)*r.w.Meeting+2), meetingSig)
+		set(typeTaiLieuHop, confidence(float64(meetAny)*r.w.Meeting+2), meetingSig())
 	default:
 		c.decideInformal(e, v, pers, work)
 	}
@@ -184,8 +195,8 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, pers, work int) {
 	// only trace is a file name or a heading.
 	cands := map[string]float64{}
 	var sigs []typedSignal
-	for t, s := range e.subjScore {
-		cands[t] += s
+	for _, x := range e.subjSigs {
+		cands[x.typ] += x.sig.Weight
 	}
 	sigs = append(sigs, e.subjSigs...)
 	for _, d := range e.infos {
@@ -224,11 +235,30 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, pers, work int) {
 		set(typeUnknown, 0.6, Signal{Where: "message", What: "no readable document content", Weight: 1})
 	case work > 0:
 		set(typeCongViec, min(0.5+0.1*float64(work), 0.9), Signal{Where: "subject/body/attachments",
-			What: "work: " + strings.Join(e.hits[lexWork], ", "), Weight: float64(work)})
+			What: joinHits("work: ", e.hits[lexWork]), Weight: float64(work)})
 	default:
 		set(typeUnknown, 0.3, Signal{Where: "message", What: "no evidence of work or of personal use", Weight: 0})
 	}
 	_ = pers
+}
+
+// joinHits is prefix followed by the phrases, comma-separated, in one
+// allocation.
+func joinHits(prefix string, hits []string) string {
+	n := len(prefix)
+	for _, h := range hits {
+		n += len(h) + 2
+	}
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(prefix)
+	for i, h := range hits {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(h)
+	}
+	return b.String()
 }
 
 // ownNumber: the main document's số ký hiệu names the agency (or its
