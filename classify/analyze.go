@@ -391,7 +391,7 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 		}
 	}
 	if d.mailSecret == "" && lineNo <= markLines {
-		s.mailMark(d, f, cell, lineNo)
+		s.mailMark(d, f, cell)
 	}
 	return nil
 }

@@ -205,6 +205,10 @@ func TestCausePersonalEvidence(t *testing.T) {
 		{name: "nhậu is personal", msg: testMail("tối thứ 6", friend, textPart("Tối thứ Sáu đi nhậu không anh?")), typ: typeCaNhan},
 		{name: "one weak cue is not enough", msg: testMail("Hỏi", friend, textPart("Anh ơi cho em hỏi cái này.")), notTyp: typeCaNhan},
 		{name: "no evidence is not work", msg: testMail("Hỏi", colleague, textPart("Anh ơi cho em hỏi cái này.")), notTyp: typeCongViec},
+		{name: "a Sở notice forwarded to a personal box with a smiley stays a notice", msg: testMail("Fwd: thông báo", friend, textPart("Gửi em :)"),
+			filePart("TB.docx", docxCT, docxOf("SỞ VĂN HÓA VÀ THỂ THAO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 88/TB-SVHTT", "THÔNG BÁO", "Về lịch nghỉ lễ", "Nơi nhận:", "- Lưu: VT."))), typ: typeThongBao},
+		{name: "a school's giấy mời forwarded in family mail is personal", msg: testMail("Fwd: giấy mời họp phụ huynh", friend, textPart("Anh ơi, trường của con mời họp phụ huynh, bố mẹ mình ai đi được thì đi nhé."),
+			filePart("GM.docx", docxCT, docxOf("TRƯỜNG TIỂU HỌC HÒA BÌNH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 15/GM-THHB", "GIẤY MỜI", "Họp phụ huynh học sinh cuối học kỳ I"))), typ: typeCaNhan},
 		{name: "work evidence is work", msg: testMail("Gửi số liệu", colleague, textPart("Gửi anh số liệu khách tham quan để tổng hợp báo cáo tháng.")), typ: typeCongViec},
 	})
 }

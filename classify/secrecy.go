@@ -99,7 +99,7 @@ func (s *scanner) labelledStamp(d *docInfo, where, cell string, lineNo int) {
 // này thuộc loại tối mật") and a request not to pass it on, in this line
 // or the one before. f is the line folded; the diacritics are only looked
 // at when the fold shows a level word or a restriction.
-func (s *scanner) mailMark(d *docInfo, f []byte, cell string, lineNo int) {
+func (s *scanner) mailMark(d *docInfo, f []byte, cell string) {
 	r := s.r
 	prevLvl, prevRestr := d.markLvl, d.markRestr
 	d.markLvl, d.markRestr = "", false
@@ -130,7 +130,6 @@ func (s *scanner) mailMark(d *docInfo, f []byte, cell string, lineNo int) {
 		d.mailSecret = prevLvl
 	}
 	d.markLvl, d.markRestr = lvl, restr
-	_ = lineNo
 }
 
 // Tone keys of the level words ("mật" keeps its dot below as a tone mark

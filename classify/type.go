@@ -160,12 +160,12 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 		set(typeUnknown, 0.9, Signal{Where: "subject", What: "automatic reply", Weight: 1})
 	case w.smime && main == nil:
 		set(typeUnknown, 0.8, Signal{Where: "body", What: "encrypted content", Weight: 1})
-	case personal && !ownDoc:
-		// Personal mail stays personal when it forwards a school's giấy
-		// mời or uses the words thông báo, báo cáo, quyết định.
+	case personal && (main == nil || (!ownDoc && pers >= 3 && e.lex[lexPersonal]+e.attLex[lexPersonal] >= 2)):
+		// Personal mail stays personal when it uses the words thông báo,
+		// báo cáo, quyết định, or forwards a school's giấy mời; with a
+		// formal document in it that takes more than the weakest cues (a
+		// Sở notice forwarded to a Gmail box with a smiley is a notice).
 		set(typeCaNhan, confidence(personalScore), persSig())
-	case w.calendar && mainType != typeGiayMoi && main != nil && main.hasNumber && mainType != typeTaiLieuHop:
-		set(mainType, confidence(e.mainScore), mainSigs()...)
 	case w.calendar:
 		set(typeGiayMoi, 0.9, Signal{Where: "calendar", What: "meeting request (METHOD:REQUEST)", Weight: r.w.Invitation})
 	case main != nil && mainType != typeGiayMoi && mainType != typeTaiLieuHop &&
@@ -178,13 +178,13 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 	case meetAny > 0:
 		set(typeTaiLieuHop, confidence(float64(meetAny)*r.w.Meeting+2), meetingSig())
 	default:
-		c.decideInformal(e, v, pers, work)
+		c.decideInformal(e, v, work)
 	}
 	v.Mandated = c.Mandated(v.Type)
 }
 
 // decideInformal: mail without a formal document, not meeting material.
-func (c *Classifier) decideInformal(e *evidence, v *Verdict, pers, work int) {
+func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 	r := c.rules
 	w := e.w
 	set := func(t string, conf float64, sigs ...Signal) {
@@ -239,7 +239,6 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, pers, work int) {
 	default:
 		set(typeUnknown, 0.3, Signal{Where: "message", What: "no evidence of work or of personal use", Weight: 0})
 	}
-	_ = pers
 }
 
 // joinHits is prefix followed by the phrases, comma-separated, in one
