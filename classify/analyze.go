@@ -163,6 +163,13 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 	lexUsed := 0
 	for _, seg := range u.segs {
 		text := seg.text
+		// headNo counts the lines of this segment (a part, a page, a
+		// slide, a sheet, an archive member): its first headLines are
+		// the head area where a stamp stands.
+		headNo := 0
+		if seg.tail {
+			headNo = headLines + markLines
+		}
 		// seg.text[:lexLim] is the segment's share of the lexicon text.
 		lexLim := min(len(text), max(0, lexBytes-lexUsed))
 		lexUsed += lexLim
@@ -190,6 +197,7 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 				continue
 			}
 			lineNo++
+			headNo++
 			if len(line) > maxStructLine {
 				if s.lexLine {
 					s.lexAdd(appendFold(s.fbuf[:0], line))
@@ -237,7 +245,7 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 				if cell == "" {
 					continue
 				}
-				if c := s.cell(d, seg.where, cell, lineNo); c != nil {
+				if c := s.cell(d, seg.where, cell, lineNo, headNo); c != nil {
 					capture, captureLeft = c, 8
 					captureList = &d.noiList
 					if c == &d.kinhText {
@@ -259,7 +267,8 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 
 // cell examines one line or table cell. It returns a capture target when
 // the following dash lines continue it (Kính gửi, Nơi nhận).
-func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
+// lineNo counts the unit's lines, headNo the segment's (see analyzeLex).
+func (s *scanner) cell(d *docInfo, where, cell string, lineNo, headNo int) *string {
 	r := s.r
 	var letters int
 	var upper bool
@@ -297,15 +306,15 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	// formal document's stamp may follow a long agency block); in the head
 	// area of a text (a spreadsheet's title cell, the first lines of a
 	// body laid out as a document) also as "Mật" / "Tối mật".
-	if letters >= 3 && len(cell) <= 40 && (upper || (lineNo <= headLines && startsUpper(cell))) {
-		s.stamp(d, where, cell, upper, lineNo)
+	if letters >= 3 && len(cell) <= 40 && (upper || (headNo <= headLines && startsUpper(cell))) {
+		s.stamp(d, where, cell, upper, headNo)
 		if upper && string(f) == "du thao" {
 			d.draft = true
 		}
 	}
 	// "Độ mật: Tối mật": the level written as a labelled field.
-	if lineNo <= headLines && len(cell) <= 60 && (bytes.HasPrefix(f, []byte("do mat")) || bytes.HasPrefix(f, []byte("muc do mat"))) {
-		s.labelledStamp(d, where, cell, lineNo)
+	if headNo <= headLines && len(cell) <= 60 && (bytes.HasPrefix(f, []byte("do mat")) || bytes.HasPrefix(f, []byte("muc do mat"))) {
+		s.labelledStamp(d, where, cell, headNo)
 	}
 	// Heading.
 	if d.heading == "" && letters >= 4 {
@@ -390,7 +399,7 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 			}
 		}
 	}
-	if d.mailSecret == "" && lineNo <= markLines {
+	if d.mailSecret == "" && headNo <= markLines {
 		s.mailMark(d, f, cell)
 	}
 	return nil

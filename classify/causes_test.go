@@ -322,3 +322,18 @@ func TestRulesRequireTwoPersonalCues(t *testing.T) {
 		t.Fatalf("compileRules accepted one personal cue: %v", err)
 	}
 }
+
+// Each part, page, slide and archive member has its own head area: a
+// stamped document inside a forwarded message or behind another member
+// is found; the tail of a long text has no head area.
+func TestCauseHeadAreaPerPart(t *testing.T) {
+	inner := "From: x@y.vn\r\nSubject: tài liệu\r\nContent-Type: multipart/mixed; boundary=I\r\n\r\n--I\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		strings.Repeat("Dòng giới thiệu.\r\n", 15) + "--I\r\nContent-Type: text/plain; charset=utf-8; name=\"a.txt\"\r\nContent-Disposition: attachment; filename=\"a.txt\"\r\n\r\nMẬT\r\nBảng kê hồ sơ\r\n--I--\r\n"
+	runCauses(t, []causeCase{
+		{name: "stamped text inside an attached message", msg: testMail("Gửi anh", colleague, textPart("Gửi anh."), filePart("fwd.eml", "message/rfc822", []byte(inner))), secrecy: "mat"},
+		// The tail segment (the last segTail bytes, from a line break)
+		// starts exactly at "Mật": 100-byte lines before it, 8100 bytes
+		// after it.
+		{name: "stamp heading the tail of a long text", msg: testMail("Gửi anh", colleague, textPart(strings.Repeat(strings.Repeat("a", 99)+"\n", 400)+"Mật\n"+strings.Repeat(strings.Repeat("b", 80)+"\n", 100))), secrecy: "none"},
+	})
+}

@@ -25,6 +25,7 @@ import (
 type segment struct {
 	where string
 	text  string
+	tail  bool // the last segTail bytes of a long text: no head area
 }
 
 // unit is one document candidate: the mail body (with forwarded and
@@ -78,7 +79,7 @@ func (u *unit) addCounted(where, text string, runes int) {
 	if i := strings.IndexByte(tail, '\n'); i >= 0 {
 		tail = tail[i+1:]
 	}
-	u.segs = append(u.segs, segment{where: where, text: head}, segment{where: where, text: tail})
+	u.segs = append(u.segs, segment{where: where, text: head}, segment{where: where, text: tail, tail: true})
 }
 
 // walker holds the state of reading one message. It is created per call
