@@ -178,7 +178,9 @@ func TestCauseSecrecyEverywhere(t *testing.T) {
 		{name: "marking over two lines", msg: testMail("Gửi anh", colleague, textPart("Anh Hùng,\nĐây là hồ sơ mật.\nXin không chuyển tiếp cho người khác.")), secrecy: "mat"},
 		{name: "marking in the subject", msg: testMail("Tài liệu mật - vui lòng không chuyển tiếp", colleague, textPart("Gửi anh số liệu.")), secrecy: "mat"},
 		{name: "marking NFD", msg: testMail("Gửi anh", colleague, textPart(nfd("Tài liệu này là mật, không được sao chép."))), secrecy: "mat"},
+		{name: "subject mark on a bare work mail", msg: testMail("[MẬT] Danh sách nhân sự dự kiến", colleague, textPart("Gửi anh danh sách nhân sự dự kiến của phòng.")), secrecy: "mat"},
 		// Not markings.
+		{name: "a forwarded lure's subject", msg: testMail("Fwd: [TỐI MẬT] Tài liệu cần xác nhận", colleague, textPart("Anh xem giúp em thư này có phải lừa đảo không.\n\n---------- Forwarded message ---------\nBạn có tài liệu cần xác nhận, bấm vào đường dẫn: http://x.example/a")), secrecy: "none"},
 		{name: "password words", msg: testMail("Đổi mật khẩu", colleague, textPart("Đề nghị các anh chị đổi mật khẩu hộp thư, không chia sẻ mật khẩu cho người khác.")), secrecy: "none"},
 		{name: "state secret as a topic", msg: testMail("Tập huấn", colleague, textPart("Tài liệu tập huấn Luật Bảo vệ bí mật nhà nước, đề nghị không chuyển tiếp ra ngoài.")), secrecy: "none"},
 		{name: "bảo mật with a request", msg: testMail("Lưu ý", colleague, textPart("Thông tin bảo mật của khách hàng, không chuyển tiếp.")), secrecy: "none"},

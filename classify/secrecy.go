@@ -279,13 +279,21 @@ func (c *Classifier) decideMarks(e *evidence, v *Verdict) {
 		v.Urgency = lvl
 		v.Signals = append(v.Signals, Signal{Where: "subject", What: "urgency mark " + lvl, Weight: 1})
 	}
-	// A capital level heading the subject counts on mail that carries a
-	// document: a joke ("TUYỆT MẬT: kế hoạch sinh nhật") or a phishing
-	// subject on a bare message does not.
-	if lvl := r.secrecy[markKey]; marked && lvl != "" && hasDoc && typ != typeCaNhan && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
+	// A capital level heading the subject ("[MẬT] …") is the sender
+	// marking the mail, on a document or on the mail itself. It does not
+	// count on personal mail (a joke: "TUYỆT MẬT: kế hoạch sinh nhật"), nor
+	// when the subject is someone else's, forwarded or replied to, with no
+	// document (a phishing lure sent on for checking).
+	if lvl := r.secrecy[markKey]; marked && lvl != "" && (hasDoc || !forwardedSubject(e.subj)) && typ != typeCaNhan && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
 		v.Secrecy = lvl
 		v.Signals = append(v.Signals, Signal{Where: "subject", What: "secrecy mark " + lvl, Weight: 1})
 	}
+}
+
+// forwardedSubject: the subject carries a reply or forward prefix.
+func forwardedSubject(subj string) bool {
+	f := foldString(subj)
+	return stripSubjectPrefixes(f) != f
 }
 
 // subjectMark finds a capital mark at the start of the subject (after
