@@ -110,7 +110,9 @@ func (e *evidence) meetingCues() (any, strong int) {
 	return any, strong
 }
 
-// hasMeetingWord: a meeting phrase in the subject.
+// hasMeetingWord: a meeting phrase in the subject, body opening or file
+// names of mail whose body is not itself a formal document (whose own
+// text may mention "tài liệu họp" in passing).
 func hasMeetingWord(e *evidence) bool {
 	return e.lex[lexMeeting] > 0 && !e.body.formal()
 }
