@@ -166,7 +166,7 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 		// headNo counts the lines of this segment (a part, a page, a
 		// slide, a sheet, an archive member): its first headLines are
 		// the head area where a stamp stands.
-		headNo := 0
+		headNo, fwdHeader := 0, false
 		if seg.tail {
 			headNo = headLines + markLines
 		}
@@ -197,7 +197,17 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 				continue
 			}
 			lineNo++
-			headNo++
+			// A forwarded or quoted message starts a head area of its own
+			// after its header lines (From, Date, Subject, To …).
+			switch {
+			case isForwardSeparator(line):
+				fwdHeader, headNo = true, 0
+			case fwdHeader && isForwardHeaderLine(line):
+				headNo = 0
+			default:
+				fwdHeader = false
+				headNo++
+			}
 			if len(line) > maxStructLine {
 				if s.lexLine {
 					s.lexAdd(appendFold(s.fbuf[:0], line))
@@ -265,6 +275,39 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 	return d
 }
 
+// isForwardSeparator: the line that starts a forwarded or quoted message
+// in a mail client's text: "---------- Forwarded message ---------",
+// "-----Original Message-----", "From: …" at the head of a quoted block.
+func isForwardSeparator(line string) bool {
+	if len(line) >= 10 && strings.Trim(line, "_") == "" {
+		return true // Outlook's rule above a quoted message's header
+	}
+	if strings.HasPrefix(line, "---") || strings.HasPrefix(line, "___") {
+		f := foldString(line)
+		return strings.Contains(f, "forwarded message") || strings.Contains(f, "original message") ||
+			strings.Contains(f, "chuyen tiep") || strings.Contains(f, "thu goc")
+	}
+	return false
+}
+
+// forwardHeaders are the header names mail clients print above a forwarded
+// or quoted message (folded).
+var forwardHeaders = []string{"from", "date", "sent", "subject", "to", "cc", "tu", "ngay", "gui", "da gui", "tieu de", "chu de", "den"}
+
+func isForwardHeaderLine(line string) bool {
+	name, _, ok := strings.Cut(line, ":")
+	if !ok || len(name) > 16 {
+		return false
+	}
+	f := foldString(name)
+	for _, h := range forwardHeaders {
+		if f == h {
+			return true
+		}
+	}
+	return false
+}
+
 // cell examines one line or table cell. It returns a capture target when
 // the following dash lines continue it (Kính gửi, Nơi nhận).
 // lineNo counts the unit's lines, headNo the segment's (see analyzeLex).
@@ -312,8 +355,14 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo, headNo int) *stri
 			d.draft = true
 		}
 	}
+	// A title cell led by the stamp: "TỐI MẬT - BẢNG TỔNG HỢP …".
+	if upper && len(cell) > 40 && headNo <= headLines {
+		if k := strings.IndexAny(cell, "-–:|("); k > 0 && k <= 24 {
+			s.stamp(d, where, cell[:k], true, headNo)
+		}
+	}
 	// "Độ mật: Tối mật": the level written as a labelled field.
-	if headNo <= headLines && len(cell) <= 60 && (bytes.HasPrefix(f, []byte("do mat")) || bytes.HasPrefix(f, []byte("muc do mat"))) {
+	if len(cell) <= 60 && (bytes.HasPrefix(f, []byte("do mat")) || bytes.HasPrefix(f, []byte("muc do mat"))) {
 		s.labelledStamp(d, where, cell, headNo)
 	}
 	// Heading.

@@ -53,8 +53,10 @@ type evidence struct {
 	mainType  string
 	mainScore float64
 
-	personalBox bool // every recipient is a consumer mailbox
-	emoticon    bool // laughter or an emoticon in the body's opening
+	personalBox   bool // every recipient is a consumer mailbox
+	personalFrom  bool // the sender is one too
+	emoticon      bool // an emoticon or emoji in the subject or the body's opening
+	urgentSubject bool // an urgency mark heads the subject
 }
 
 // attLexBytes is how much of each attachment's text the lexicon reads.
@@ -144,7 +146,13 @@ func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
 	c.subjectSignals(e)
 	e.main, e.mainType, e.mainScore = c.mainDocument(e)
 	e.personalBox = c.personalMailboxes(h, env)
-	e.emoticon = hasEmoticon(w.body)
+	e.personalFrom = h.From != "" && c.personalBox(h.From)
+	e.emoticon = hasEmoji(e.subj) || hasEmoticon(w.body)
+	if key, ok := subjectMark(e.subj); ok && r.urgency[key] != "" {
+		e.urgentSubject = true
+	} else if strings.HasPrefix(e.fsubj, "khan ") || strings.HasPrefix(e.fsubj, "hoa toc ") || strings.HasPrefix(e.fsubj, "thuong khan ") {
+		e.urgentSubject = true // "[KHAN] …" typed without diacritics
+	}
 	return e
 }
 
@@ -173,13 +181,18 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 			return
 		}
 		seen[x.id] = true
-		if inAtt {
-			e.attLex[x.group]++
-		} else {
-			e.lex[x.group]++
-		}
-		if len(e.hits[x.group]) < 6 {
-			e.hits[x.group] = append(e.hits[x.group], x.phrase)
+		for g := range lexGroups {
+			if x.groups&(1<<g) == 0 {
+				continue
+			}
+			if inAtt {
+				e.attLex[g]++
+			} else {
+				e.lex[g]++
+			}
+			if len(e.hits[g]) < 6 {
+				e.hits[g] = append(e.hits[g], x.phrase)
+			}
 		}
 	}
 	r.lex.scan(mainText, hit)
@@ -292,12 +305,25 @@ func (c *Classifier) personalBox(a string) bool {
 // (":D" in "Địa điểm:Dương" is not one).
 var emoticons = []string{":))", "=))", ":-)", ":)", "<3", "^^", ":D", ":P"}
 
-// hasEmoticon looks at the body's opening for an emoticon.
+// hasEmoji: s holds a pictograph (U+1F300–U+1FAFF, U+2600–U+27BF).
+func hasEmoji(s string) bool {
+	for _, r := range s {
+		if (r >= 0x1F300 && r <= 0x1FAFF) || (r >= 0x2600 && r <= 0x27BF) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasEmoticon looks at the body's opening for an emoticon or emoji.
 func hasEmoticon(body *unit) bool {
 	n := 0
 	for _, s := range body.segs {
 		t := s.text[:min(len(s.text), lexBodyBytes-n)]
 		n += len(t)
+		if hasEmoji(t) {
+			return true
+		}
 		for _, e := range emoticons {
 			for i := 0; ; {
 				k := strings.Index(t[i:], e)

@@ -19,6 +19,8 @@ func fileKind(name, mt string, data []byte) string {
 	case ".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".pptx", ".odt", ".ods", ".odp",
 		".pdf", ".rtf", ".doc", ".zip", ".eml", ".txt", ".csv", ".htm", ".html", ".ics":
 		return ext[1:]
+	case ".log", ".patch", ".diff", ".md", ".json", ".xml", ".ini", ".cfg", ".conf":
+		return "txt"
 	case ".xls", ".ppt", ".rar", ".7z", ".p7m", ".gz":
 		return "opaque"
 	case ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".webp":
@@ -37,16 +39,16 @@ func fileKind(name, mt string, data []byte) string {
 	switch {
 	case strings.HasPrefix(mt, "image/"):
 		return "image"
-	case mt == "text/plain" || mt == "text/csv":
-		return "txt"
+	case mt == "text/calendar":
+		return "ics"
 	case mt == "text/html":
 		return "html"
+	case strings.HasPrefix(mt, "text/"):
+		return "txt" // text/plain, text/csv, text/x-patch, text/x-log …
 	case mt == "application/pdf":
 		return "pdf"
 	case mt == "message/rfc822":
 		return "eml"
-	case mt == "text/calendar":
-		return "ics"
 	}
 	return "opaque"
 }

@@ -31,8 +31,8 @@ type lexicon struct {
 
 type lexEntry struct {
 	phrase string // folded
-	group  int
-	id     int // index in lexicon.ents
+	groups uint8  // bit g: the phrase belongs to group g ("phòng họp" is work and appointment)
+	id     int    // index in lexicon.ents
 	// exact holds the phrase as written (NFC: lower case, capitalised,
 	// capitals) when it must be matched with its diacritics: its fold is
 	// also another everyday word ("nhậu" folds like "nhau"). A folded hit
@@ -87,11 +87,18 @@ func (l *lexicon) add(phrase string, group int) error {
 	for i := len(toks) - 1; i >= 0; i-- {
 		h = seqMix(h, tokenHash([]byte(toks[i])))
 	}
-	if _, dup := l.phrases[h|1]; dup {
-		return fmt.Errorf("phrase %q is listed twice (or folds like another)", phrase)
+	if v, dup := l.phrases[h|1]; dup {
+		// A phrase may belong to several groups, once each, and is
+		// matched one way (folded or as written) in all of them.
+		x := &l.ents[v]
+		if x.groups&(1<<group) != 0 || (x.exact != nil) != exact {
+			return fmt.Errorf("phrase %q is listed twice (or folds like another)", phrase)
+		}
+		x.groups |= 1 << group
+		return nil
 	}
 	l.words = max(l.words, len(toks))
-	e := lexEntry{phrase: f, group: group, id: len(l.ents)}
+	e := lexEntry{phrase: f, groups: 1 << group, id: len(l.ents)}
 	if exact {
 		low := strings.ToLower(nfc(strings.TrimSpace(phrase)))
 		r, n := utf8.DecodeRuneInString(low)

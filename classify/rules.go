@@ -57,6 +57,8 @@ type RulesFile struct {
 		Meeting     []string `yaml:"meeting"`
 		Invitation  []string `yaml:"invitation"`
 		Appointment []string `yaml:"appointment"`
+		Automatic   []string `yaml:"automatic"`
+		Lure        []string `yaml:"lure"`
 	} `yaml:"lexicon"`
 }
 
@@ -120,37 +122,39 @@ const (
 
 // rules is the compiled, read-only form used while classifying.
 type rules struct {
-	file      RulesFile
-	w         Weights
-	typeIdx   map[string]int // id → index in file.Types
-	mandated  map[string]bool
-	abbrev    map[string]string // exact abbreviation → type
-	abbrevCI  map[string]string // upper-cased, unaccented → type (file names, typed mail)
-	headings  map[string]string // folded heading → type
-	headMaxW  int               // most words in a heading
-	names     []nameRule        // folded names, longest first
-	fileTok   map[string]string // folded file token → type
-	motto     [][]byte          // folded
-	signers   []string
-	secrecy   map[string]string // toneKey(stamp) → level
-	urgency   map[string]string
-	secLabels []string // toneKey of "độ mật"-style labels
-	mailNouns [][]string
-	mailBetw  map[string]bool
-	mailRestr [][]string
-	restrFold [][]byte // folded restrictions: the cheap test before toneKey
-	deptWords []string
-	intWords  []string
-	deptAddr  []addrGlob
-	intAddr   []addrGlob
-	ownCodes  map[string]bool
-	copyMarks []string // folded
-	notDept   []string // folded
-	extWords  []string // lower case NFC, diacritics kept
-	autoSubj  []string
-	testWords map[string]bool
-	persDom   []string
-	lex       *lexicon
+	file       RulesFile
+	w          Weights
+	typeIdx    map[string]int // id → index in file.Types
+	mandated   map[string]bool
+	abbrev     map[string]string // exact abbreviation → type
+	abbrevCI   map[string]string // upper-cased, unaccented → type (file names, typed mail)
+	headings   map[string]string // folded heading → type
+	headMaxW   int               // most words in a heading
+	names      []nameRule        // folded names, longest first
+	fileTok    map[string]string // folded file token → type
+	motto      [][]byte          // folded
+	signers    []string
+	secrecy    map[string]string // toneKey(stamp) → level
+	urgency    map[string]string
+	secLabels  []string // toneKey of "độ mật"-style labels
+	mailNouns  [][]string
+	mailBetw   map[string]bool
+	mailNounsF [][]string // folded, for unaccented text
+	mailBetwF  map[string]bool
+	mailRestr  [][]string
+	restrFold  [][]byte // folded restrictions: the cheap test before toneKey
+	deptWords  []string
+	intWords   []string
+	deptAddr   []addrGlob
+	intAddr    []addrGlob
+	ownCodes   map[string]bool
+	copyMarks  []string // folded
+	notDept    []string // folded
+	extWords   []string // lower case NFC, diacritics kept
+	autoSubj   []string
+	testWords  map[string]bool
+	persDom    []string
+	lex        *lexicon
 }
 
 type nameRule struct {
@@ -165,6 +169,8 @@ const (
 	lexMeeting
 	lexInvitation
 	lexAppointment
+	lexAutomatic
+	lexLure
 	lexGroups
 )
 
@@ -270,10 +276,16 @@ func compileRules(f RulesFile) (*rules, error) {
 	for _, s := range mm.Nouns {
 		r.mailNouns = append(r.mailNouns, strings.Fields(toneKey(s)))
 	}
-	r.mailBetw = map[string]bool{}
+	for _, s := range mm.Nouns {
+		r.mailNounsF = append(r.mailNounsF, strings.Fields(foldString(s)))
+	}
+	r.mailBetw, r.mailBetwF = map[string]bool{}, map[string]bool{}
 	for _, s := range mm.Between {
 		for _, t := range strings.Fields(toneKey(s)) {
 			r.mailBetw[t] = true
+		}
+		for _, t := range strings.Fields(foldString(s)) {
+			r.mailBetwF[t] = true
 		}
 	}
 	for _, s := range mm.Restrictions {
@@ -319,7 +331,7 @@ func compileRules(f RulesFile) (*rules, error) {
 	}
 	lex := newLexicon()
 	lx := f.Lexicon
-	for g, list := range [lexGroups][]string{lx.Personal, lx.Work, lx.Meeting, lx.Invitation, lx.Appointment} {
+	for g, list := range [lexGroups][]string{lx.Personal, lx.Work, lx.Meeting, lx.Invitation, lx.Appointment, lx.Automatic, lx.Lure} {
 		for _, p := range list {
 			if err := lex.add(p, g); err != nil {
 				errs = append(errs, fmt.Errorf("lexicon: %w", err))

@@ -114,12 +114,17 @@ func (s *scanner) mailMark(d *docInfo, f []byte, cell string) {
 	if !hasMat && !hasRestr {
 		return
 	}
+	plain := isPlainASCII(cell)
 	toks := strings.Fields(toneKey(cell))
 	lvl := ""
 	if hasMat {
 		lvl = mailLevel(r, toks)
+		if lvl == "" && plain {
+			lvl = plainMailLevel(r, cell)
+		}
 	}
-	restr := hasRestr && containsSeq(toks, r.mailRestr)
+	// Unaccented text can only be read folded ("khong chuyen tiep").
+	restr := hasRestr && (plain || containsSeq(toks, r.mailRestr))
 	if restr {
 		d.restrLine = true
 	}
@@ -178,6 +183,60 @@ func mailLevel(r *rules, toks []string) string {
 		}
 	}
 	return best
+}
+
+// isPlainASCII: the text has no letter beyond ASCII (written without
+// diacritics).
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// plainMailLevel reads the marking in unaccented text, where "mat" could be
+// mặt or mất: only the level in capitals counts ("day la tai lieu MAT",
+// "van ban TOI MAT"), after a document noun as in mailLevel.
+func plainMailLevel(r *rules, cell string) string {
+	words := strings.FieldsFunc(cell, func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) })
+	best := ""
+	for i, wd := range words {
+		if wd != "MAT" {
+			continue
+		}
+		lvl, j := "mat", i-1
+		if j >= 0 {
+			switch words[j] {
+			case "TOI":
+				lvl, j = "toi_mat", j-1
+			case "TUYET":
+				lvl, j = "tuyet_mat", j-1
+			}
+		}
+		folded := make([]string, 0, j+1)
+		for _, x := range words[:j+1] {
+			folded = append(folded, strings.ToLower(x))
+		}
+		k := len(folded) - 1
+		for n := 0; n < 3 && k >= 0 && r.mailBetwF[folded[k]]; n++ {
+			k--
+		}
+		if k >= 0 && endsWithSeq(folded[:k+1], r.mailNounsF) && rank(lvl, secrecyRank) > rank(best, secrecyRank) {
+			best = lvl
+		}
+	}
+	return best
+}
+
+func endsWithSeq(toks []string, seqs [][]string) bool {
+	for _, n := range seqs {
+		if len(n) <= len(toks) && equalSeq(toks[len(toks)-len(n):], n) {
+			return true
+		}
+	}
+	return false
 }
 
 func endsWithNoun(r *rules, toks []string) bool {
@@ -247,10 +306,14 @@ func hasTokenString(f, tok string) bool {
 // decideMarks sets the verdict's secrecy and urgency from the evidence.
 func (c *Classifier) decideMarks(e *evidence, v *Verdict) {
 	r := c.rules
+	if e.lure() {
+		// A phishing lure's "TỐI MẬT" is bait, not a marking.
+		return
+	}
 	hasDoc := false
 	for _, d := range e.infos {
 		formal := d.formal()
-		hasDoc = hasDoc || formal || (d != e.body && d.u.chars > 0)
+		hasDoc = hasDoc || formal || (d != e.body && (d.u.chars > 0 || d.u.unreadable))
 		if (formal || d.secHead) && rank(d.secrecy, secrecyRank) > rank(v.Secrecy, secrecyRank) {
 			v.Secrecy = d.secrecy
 			v.Signals = append(v.Signals, Signal{Where: d.secWhere, What: "secrecy stamp " + d.secrecy, Weight: 1})
@@ -284,7 +347,8 @@ func (c *Classifier) decideMarks(e *evidence, v *Verdict) {
 	// count on personal mail (a joke: "TUYỆT MẬT: kế hoạch sinh nhật"), nor
 	// when the subject is someone else's, forwarded or replied to, with no
 	// document (a phishing lure sent on for checking).
-	if lvl := r.secrecy[markKey]; marked && lvl != "" && (hasDoc || !forwardedSubject(e.subj)) && typ != typeCaNhan && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
+	if lvl := r.secrecy[markKey]; marked && lvl != "" && typ != typeCaNhan &&
+		(hasDoc || (!forwardedSubject(e.subj) && typ != typeUnknown)) && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
 		v.Secrecy = lvl
 		v.Signals = append(v.Signals, Signal{Where: "subject", What: "secrecy mark " + lvl, Weight: 1})
 	}

@@ -73,11 +73,15 @@ func (c *Classifier) mainDocument(e *evidence) (*docInfo, string, float64) {
 
 // personalCues counts the weak cues of personal mail: each personal phrase
 // (subject, body, file names, attachments), mail only to consumer
-// mailboxes, an emoticon.
+// mailboxes (and one more when it also comes from one), an emoticon or
+// emoji.
 func (e *evidence) personalCues() int {
 	n := e.lex[lexPersonal] + e.attLex[lexPersonal]
 	if e.personalBox {
 		n++
+		if e.personalFrom {
+			n++ // no city mailbox anywhere on the mail
+		}
 	}
 	if e.emoticon {
 		n++
@@ -85,7 +89,22 @@ func (e *evidence) personalCues() int {
 	return n
 }
 
-func (e *evidence) workCues() int { return e.lex[lexWork] + e.attLex[lexWork] }
+// workCues counts the office-work phrases, meeting-material phrases among
+// them (meetings are work), and an urgency mark heading the subject
+// ("[KHẨN]": urgency belongs to official business).
+func (e *evidence) workCues() int {
+	n := e.lex[lexWork] + e.attLex[lexWork] + e.lex[lexMeeting]
+	if e.urgentSubject {
+		n++
+	}
+	return n
+}
+
+// lure: the mail is a phishing lure itself (two or more lure phrases, not
+// a staff member forwarding one for checking).
+func (e *evidence) lure() bool {
+	return e.lex[lexLure] >= 2 && !forwardedSubject(e.subj)
+}
 
 // meetingCues: meeting phrases in the subject, body opening and file
 // names; strong counts only those that do not come from a formal body
@@ -160,8 +179,12 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 	switch {
 	case e.auto:
 		set(typeUnknown, 0.9, Signal{Where: "subject", What: "automatic reply", Weight: 1})
-	case w.smime && main == nil:
-		set(typeUnknown, 0.8, Signal{Where: "body", What: "encrypted content", Weight: 1})
+	case e.lure():
+		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("phishing lure: ", e.hits[lexLure]), Weight: 1})
+	case (w.smime || encryptedOnly(w)) && main == nil:
+		// The content cannot be read: whatever the subject says, the
+		// document's type cannot be told.
+		set(typeUnknown, 0.8, Signal{Where: "attachments", What: "content cannot be read (encrypted or unknown archive)", Weight: 1})
 	case personal && (main == nil || (!ownDoc && pers >= 3 && e.lex[lexPersonal]+e.attLex[lexPersonal] >= 2)):
 		// Personal mail stays personal when it uses the words thông báo,
 		// báo cáo, quyết định, or forwards a school's giấy mời; with a
@@ -192,6 +215,11 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 	set := func(t string, conf float64, sigs ...Signal) {
 		v.Type, v.Confidence = t, conf
 		v.Signals = append(v.Signals, sigs...)
+	}
+	// System mail that says it is automatic (a password-expiry notice).
+	if e.lex[lexAutomatic] > 0 {
+		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("automatic mail: ", e.hits[lexAutomatic]), Weight: 1})
+		return
 	}
 	// Mail that presents itself as a document type, or a document whose
 	// only trace is a file name or a heading.
@@ -231,8 +259,6 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 		return
 	}
 	switch {
-	case encryptedOnly(w):
-		set(typeUnknown, 0.7, Signal{Where: "attachments", What: "content cannot be read (encrypted or unknown archive)", Weight: 1})
 	case unreadableOnly(w) || isTestMail(r, e.fsubj, w):
 		set(typeUnknown, 0.6, Signal{Where: "message", What: "no readable document content", Weight: 1})
 	case work > 0:
@@ -414,14 +440,21 @@ func (w *walker) bodyHasWords(n int, noURL bool) bool {
 	return false
 }
 
+// isTestMail: the subject is a test word or starts with a test phrase of
+// two or more words ("thử gửi thư"), there is no attachment and the body is
+// a line at most.
 func isTestMail(r *rules, fsubj string, w *walker) bool {
-	if !r.testWords[strings.TrimSpace(fsubj)] && fsubj != "" {
+	subj := strings.TrimSpace(fsubj)
+	test := subj == "" || r.testWords[subj]
+	for p := range r.testWords {
+		if strings.Contains(p, " ") && strings.HasPrefix(subj, p) {
+			test = true
+		}
+	}
+	if !test || len(w.units) != 0 {
 		return false
 	}
-	if len(w.units) != 0 {
-		return false
-	}
-	return !w.bodyHasWords(8, false)
+	return !w.bodyHasWords(12, false)
 }
 
 // countWords counts the fields of s as strings.Fields splits them, up to
