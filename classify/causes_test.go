@@ -339,3 +339,60 @@ func TestCauseHeadAreaPerPart(t *testing.T) {
 		{name: "stamp heading the tail of a long text", msg: testMail("Gửi anh", colleague, textPart(strings.Repeat(strings.Repeat("a", 99)+"\n", 400)+"Mật\n"+strings.Repeat(strings.Repeat("b", 80)+"\n", 100))), secrecy: "none"},
 	})
 }
+
+// General causes found while reading the blind set's failures (the tests
+// are synthetic, not copies of its messages).
+func TestCauseSecondRound(t *testing.T) {
+	fwdDoc := "Anh xem giúp.\n\n---------- Forwarded message ---------\nFrom: A <a@x.vn>\nDate: Mon, 1 Jan 2024\nSubject: BC\nTo: <b@x.vn>\n\n" +
+		"ỦY BAN NHÂN DÂN\nSỞ VĂN HÓA VÀ THỂ THAO\nSố: 12/BC-SVHTT\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" +
+		strings.Repeat("Dòng thêm của phần đầu văn bản.\n", 8) + "Độ mật: Tối mật\nBÁO CÁO\nKết quả kiểm tra\n"
+	patch := "From: a.tttl@tphcm.gov.vn\r\nTo: b@lists.example.org\r\nSubject: [PATCH] fix\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=P\r\n\r\n" +
+		"--P\r\nContent-Type: text/plain\r\n\r\nSee the patch.\r\n--P\r\nContent-Type: text/x-patch; name=\"0001-fix.patch\"\r\nContent-Disposition: attachment; filename=\"0001-fix.patch\"\r\n\r\ndiff --git a/x b/x\r\n--P--\r\n"
+	runCauses(t, []causeCase{
+		{name: "stamp leading a long title cell", msg: testMail("Số liệu", colleague, textPart("Gửi anh."),
+			filePart("a.xlsx", xlsxCT, xlsxOf("MẬT - BẢNG TỔNG HỢP DANH SÁCH NHÂN SỰ DỰ KIẾN NĂM 2026", "Họ tên"))), secrecy: "mat"},
+		{name: "capital heading that starts with the word but is no stamp", msg: testMail("Số liệu", colleague, textPart("Gửi anh."),
+			filePart("a.xlsx", xlsxCT, xlsxOf("MẬT ĐỘ KHÁCH THAM QUAN THEO KHU VỰC TRƯNG BÀY NĂM 2025", "Khu A"))), secrecy: "none"},
+		{name: "labelled level below the head of a forwarded document", msg: testMail("Fwd: BC", colleague, textPart(fwdDoc)), secrecy: "toi_mat"},
+		{name: "unaccented marking with the level in capitals", msg: testMail("thong tin", colleague, textPart("Anh Nam,\nday la van ban TOI MAT, anh khong chuyen tiep.\nThanh")), secrecy: "toi_mat"},
+		{name: "unaccented lower-case mat is another word", msg: testMail("mat ong", colleague, textPart("tai lieu mat roi, khong chuyen tiep duoc")), secrecy: "none"},
+		{name: "phishing lure itself", msg: testMail("[TỐI MẬT] Hồ sơ nhân sự - xem ngay", colleague, textPart("TỐI MẬT\nBạn có 1 tài liệu được chia sẻ.\nĐăng nhập để xem: http://x.example/login")), typ: typeUnknown, secrecy: "none"},
+		{name: "automatic system notice", msg: testMail("Hộp thư sắp đầy", colleague, textPart("Hộp thư của bạn đã dùng 95% dung lượng. Đây là thư tự động, vui lòng không trả lời.")), typ: typeUnknown},
+		{name: "test mail with a test phrase", msg: testMail("thử gửi thư sau khi đổi mật khẩu", colleague, textPart("thử lần 2")), typ: typeUnknown},
+		{name: "encrypted archive whatever the subject claims", msg: testMail("Tài liệu họp giao ban", colleague, textPart("Gửi anh, mật khẩu em nhắn riêng."),
+			filePart("TL hop.zip", "application/zip", encryptedZip("tl.docx"))), typ: typeUnknown},
+		{name: "emoji and food talk", msg: testMail("trưa nay", colleague, textPart("Trưa nay đi quán cơm mới mở không chị 😋")), typ: typeCaNhan},
+		{name: "bereavement", msg: testMail("Chia buồn", colleague, textPart("Mẹ của chị Lan vừa qua đời, tang lễ tổ chức ngày mai, anh chị muốn gửi phúng điếu thì gửi em.")), typ: typeCaNhan},
+		{name: "all consumer mailboxes and one phrase", msg: []byte("From: a.b@gmail.com\r\nTo: c.d@yahoo.com\r\nSubject: xe\r\n\r\nXe minh can ban, chinh chu, ai mua thi bao.\r\n"), typ: typeCaNhan},
+		{name: "urgency mark makes short mail work", msg: testMail("[KHAN] gui file", colleague, textPart("Em oi gui anh file do truoc 9 gio sang nhe, anh can gap.")), typ: typeCongViec},
+		{name: "office logistics is work", msg: testMail("may chieu", colleague, textPart("May chieu phong hop tang 2 hong roi, em bao ky thuat giup.")), typ: typeCongViec},
+	})
+	c := newTestClassifier(t)
+	v := classifyBytes(t, c, []byte(patch))
+	if len(v.Attachments) != 1 || v.Attachments[0].Chars == 0 {
+		t.Errorf("text/x-patch attachment not read: %+v", v.Attachments)
+	}
+}
+
+// A phrase may belong to several groups ("phòng họp": work and
+// appointment) and counts in each.
+func TestLexiconPhraseInSeveralGroups(t *testing.T) {
+	l := newLexicon()
+	if err := l.add("phòng họp", lexWork); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.add("phòng họp", lexAppointment); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.add("phòng họp", lexWork); err == nil {
+		t.Fatal("the same phrase twice in one group was accepted")
+	}
+	if err := l.add("=phòng họp", lexMeeting); err == nil {
+		t.Fatal("a phrase matched both folded and as written was accepted")
+	}
+	var got uint8
+	l.scan([]byte("tai phong hop tang 2"), func(e *lexEntry) { got |= e.groups })
+	if got != 1<<lexWork|1<<lexAppointment {
+		t.Fatalf("groups %b", got)
+	}
+}
