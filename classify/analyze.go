@@ -126,6 +126,12 @@ type scanner struct {
 	// lexLine: the line being scanned lies wholly inside that prefix;
 	// every fold of it (its cells, or the whole line) goes to lex.
 	lexLine bool
+	// prevFold is the previous head line, folded, for a marking split over
+	// two lines; subjLevel says the subject names a secrecy level, so a
+	// restriction in the body completes it (see mailMark).
+	prevFold  []byte
+	prevArr   [maxStructLine + 16]byte // prevFold's storage: no allocation per message
+	subjLevel bool
 }
 
 // lexBodyBytes is how much of the body the lexicon reads.
@@ -167,6 +173,7 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 		// slide, a sheet, an archive member): its first headLines are
 		// the head area where a stamp stands.
 		headNo, fwdHeader := 0, false
+		s.prevFold = s.prevArr[:0]
 		if seg.tail {
 			headNo = headLines + markLines
 		}

@@ -76,6 +76,7 @@ func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
 		}
 	}
 	sc := &scanner{r: r, fbuf: make([]byte, 0, maxStructLine+16)}
+	sc.subjLevel = hasTokenString(e.fsubj, "mat")
 
 	// The lexicon text (subject, body opening, file names) is built in
 	// sc.lex: the subject here, the body by its line scan, the names
@@ -164,10 +165,10 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 	r := c.rules
 	// A phrase counts once. The array keeps the seen set off the heap for
 	// lexicons of usual size.
-	var seenArr [512]bool
-	seen := seenArr[:]
+	var seenArr, checkedArr [512]bool
+	seen, checked := seenArr[:], checkedArr[:]
 	if n := len(r.lex.ents); n > len(seenArr) {
-		seen = make([]bool, n)
+		seen, checked = make([]bool, n), make([]bool, n)
 	}
 	for g := range e.hits {
 		e.hits[g] = e.hitsArr[g][:0] // no allocation while they fit
@@ -177,8 +178,16 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 		if seen[x.id] {
 			return
 		}
-		if x.exact != nil && !writtenAs(e, x.exact, inAtt) {
-			return
+		if x.exact != nil {
+			// Checked once per part of the text: the folded form ("cho"
+			// for "=chở") can occur on every line.
+			if checked[x.id] {
+				return
+			}
+			if !writtenAs(e, x.exact, inAtt) {
+				checked[x.id] = true
+				return
+			}
 		}
 		seen[x.id] = true
 		for g := range lexGroups {
@@ -197,6 +206,7 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 	}
 	r.lex.scan(mainText, hit)
 	inAtt = true
+	clear(checked) // the attachments are other text
 	r.lex.scan(attText, hit)
 }
 
@@ -305,11 +315,22 @@ func (c *Classifier) personalBox(a string) bool {
 // (":D" in "Địa điểm:Dương" is not one).
 var emoticons = []string{":))", "=))", ":-)", ":)", "<3", "^^", ":D", ":P"}
 
-// hasEmoji: s holds a pictograph (U+1F300–U+1FAFF, U+2600–U+27BF).
+// hasEmoji: s holds a pictograph (U+1F300–U+1FAFF, U+2600–U+27BF). Only
+// the lead bytes of those ranges (F0, E2) are looked at, so Vietnamese
+// text is not decoded rune by rune.
 func hasEmoji(s string) bool {
-	for _, r := range s {
-		if (r >= 0x1F300 && r <= 0x1FAFF) || (r >= 0x2600 && r <= 0x27BF) {
-			return true
+	for _, lead := range [2]byte{0xF0, 0xE2} {
+		for i := 0; ; {
+			k := strings.IndexByte(s[i:], lead)
+			if k < 0 {
+				break
+			}
+			i += k
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if (r >= 0x1F300 && r <= 0x1FAFF) || (r >= 0x2600 && r <= 0x27BF) {
+				return true
+			}
+			i += max(n, 1)
 		}
 	}
 	return false

@@ -312,11 +312,11 @@ func refLexScan(l *lexicon, folded []byte, hit func(e *lexEntry)) {
 		h := seqSeed
 		for k := 1; k <= l.words && k <= n; k++ {
 			h = seqMix(h, ring[lexMaxWords-k])
-			key := h | 1
-			if _, ok := l.endings[key]; !ok {
+			v, ok := l.keys.get(h | 1)
+			if !ok {
 				break
 			}
-			if v, ok := l.phrases[key]; ok {
+			if v >= 0 {
 				hit(&l.ents[v])
 			}
 		}

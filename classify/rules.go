@@ -141,7 +141,6 @@ type rules struct {
 	mailBetw   map[string]bool
 	mailNounsF [][]string // folded, for unaccented text
 	mailBetwF  map[string]bool
-	mailRestr  [][]string
 	restrFold  [][]byte // folded restrictions: the cheap test before toneKey
 	deptWords  []string
 	intWords   []string
@@ -289,7 +288,6 @@ func compileRules(f RulesFile) (*rules, error) {
 		}
 	}
 	for _, s := range mm.Restrictions {
-		r.mailRestr = append(r.mailRestr, strings.Fields(toneKey(s)))
 		r.restrFold = append(r.restrFold, []byte(foldString(s)))
 	}
 	for lvl, list := range map[string][]string{"hoa_toc": f.Urgency.HoaToc, "thuong_khan": f.Urgency.ThuongKhan, "khan": f.Urgency.Khan} {

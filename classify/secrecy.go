@@ -97,44 +97,44 @@ func (s *scanner) labelledStamp(d *docInfo, where, cell string, lineNo int) {
 // mailMark looks in one line of a text's head for the sender marking it
 // secret: a level word after a document noun ("tài liệu mật", "văn bản
 // này thuộc loại tối mật") and a request not to pass it on, in this line
-// or the one before. f is the line folded; the diacritics are only looked
-// at when the fold shows a level word or a restriction.
+// or the one before or after. f is the line folded; the diacritics are
+// only looked at when the fold shows a level word. Restrictions are
+// matched folded: "khong chuyen tiep" means one thing with or without
+// its diacritics.
 func (s *scanner) mailMark(d *docInfo, f []byte, cell string) {
 	r := s.r
-	prevLvl, prevRestr := d.markLvl, d.markRestr
-	d.markLvl, d.markRestr = "", false
-	hasMat := hasToken(f, "mat")
-	hasRestr := false
-	for _, p := range r.restrFold {
-		if bytes.Contains(f, p) {
-			hasRestr = true
-			break
-		}
-	}
-	if !hasMat && !hasRestr {
-		return
-	}
-	plain := isPlainASCII(cell)
-	toks := strings.Fields(toneKey(cell))
+	prevLvl := d.markLvl
+	d.markLvl = ""
 	lvl := ""
-	if hasMat {
-		lvl = mailLevel(r, toks)
-		if lvl == "" && plain {
+	if hasToken(f, "mat") {
+		lvl = mailLevel(r, strings.Fields(toneKey(cell)))
+		if lvl == "" && isPlainASCII(cell) {
 			lvl = plainMailLevel(r, cell)
 		}
 	}
-	// Unaccented text can only be read folded ("khong chuyen tiep").
-	restr := hasRestr && (plain || containsSeq(toks, r.mailRestr))
-	if restr {
-		d.restrLine = true
-	}
+	// Restrictions are looked for only where they can matter: next to a
+	// level word, or when the subject names one (see decideMarks).
 	switch {
-	case lvl != "" && (restr || prevRestr):
+	case lvl != "" && (hasRestriction(r, f) || hasRestriction(r, s.prevFold)):
 		d.mailSecret = lvl
-	case restr && prevLvl != "":
+	case lvl == "" && prevLvl != "" && hasRestriction(r, f):
 		d.mailSecret = prevLvl
 	}
-	d.markLvl, d.markRestr = lvl, restr
+	if s.subjLevel && !d.restrLine && hasRestriction(r, f) {
+		d.restrLine = true
+	}
+	d.markLvl = lvl
+	s.prevFold = append(s.prevFold[:0], f...)
+}
+
+// hasRestriction: the folded line asks not to pass the text on.
+func hasRestriction(r *rules, f []byte) bool {
+	for _, p := range r.restrFold {
+		if bytes.Contains(f, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // Tone keys of the level words ("mật" keeps its dot below as a tone mark
@@ -248,17 +248,6 @@ func endsWithNoun(r *rules, toks []string) bool {
 	return false
 }
 
-func containsSeq(toks []string, seqs [][]string) bool {
-	for _, sq := range seqs {
-		for i := 0; i+len(sq) <= len(toks); i++ {
-			if equalSeq(toks[i:i+len(sq)], sq) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 func equalSeq(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
@@ -331,7 +320,7 @@ func (c *Classifier) decideMarks(e *evidence, v *Verdict) {
 	// or a level word after a document noun with the request in the body.
 	if hasTokenString(e.fsubj, "mat") {
 		toks := strings.Fields(toneKey(e.subj))
-		if lvl := mailLevel(r, toks); lvl != "" && (containsSeq(toks, r.mailRestr) || e.body.restrLine) && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
+		if lvl := mailLevel(r, toks); lvl != "" && (hasRestriction(r, []byte(e.fsubj)) || e.body.restrLine) && rank(lvl, secrecyRank) > rank(v.Secrecy, secrecyRank) {
 			v.Secrecy = lvl
 			v.Signals = append(v.Signals, Signal{Where: "subject", What: "sender marks the mail secret", Weight: 1})
 		}
