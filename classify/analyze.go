@@ -286,6 +286,9 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 // in a mail client's text: "---------- Forwarded message ---------",
 // "-----Original Message-----", "From: …" at the head of a quoted block.
 func isForwardSeparator(line string) bool {
+	if line[0] != '-' && line[0] != '_' {
+		return false // most lines: one byte looked at
+	}
 	if len(line) >= 10 && strings.Trim(line, "_") == "" {
 		return true // Outlook's rule above a quoted message's header
 	}

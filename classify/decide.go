@@ -53,10 +53,12 @@ type evidence struct {
 	mainType  string
 	mainScore float64
 
-	personalBox   bool // every recipient is a consumer mailbox
-	personalFrom  bool // the sender is one too
-	emoticon      bool // an emoticon or emoji in the subject or the body's opening
-	urgentSubject bool // an urgency mark heads the subject
+	personalBox   bool   // every recipient is a consumer mailbox
+	personalFrom  bool   // the sender is one too
+	emoticon      bool   // an emoticon or emoji in the subject or the body's opening
+	urgentSubject bool   // an urgency mark heads the subject
+	markKey       string // subjectMark of the subject
+	marked        bool
 }
 
 // attLexBytes is how much of each attachment's text the lexicon reads.
@@ -149,7 +151,8 @@ func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
 	e.personalBox = c.personalMailboxes(h, env)
 	e.personalFrom = h.From != "" && c.personalBox(h.From)
 	e.emoticon = hasEmoji(e.subj) || hasEmoticon(w.body)
-	if key, ok := subjectMark(e.subj); ok && r.urgency[key] != "" {
+	e.markKey, e.marked = subjectMark(e.subj)
+	if e.marked && r.urgency[e.markKey] != "" {
 		e.urgentSubject = true
 	} else if strings.HasPrefix(e.fsubj, "khan ") || strings.HasPrefix(e.fsubj, "hoa toc ") || strings.HasPrefix(e.fsubj, "thuong khan ") {
 		e.urgentSubject = true // "[KHAN] …" typed without diacritics
@@ -303,12 +306,10 @@ func (c *Classifier) personalMailboxes(h *Headers, env Envelope) bool {
 
 func (c *Classifier) personalBox(a string) bool {
 	_, dom, _ := strings.Cut(strings.Trim(a, "<> "), "@")
-	for _, d := range c.rules.persDom {
-		if strings.EqualFold(dom, d) {
-			return true
-		}
+	if c.rules.persDom[dom] {
+		return true
 	}
-	return false
+	return c.rules.persDom[strings.ToLower(dom)]
 }
 
 // emoticons people put in personal chat; each must not run into a word
@@ -336,11 +337,15 @@ func hasEmoji(s string) bool {
 	return false
 }
 
+// emoticonBytes is how much of the body is looked at for an emoticon or
+// emoji: personal mail is short, and the cue is a weak one.
+const emoticonBytes = 500
+
 // hasEmoticon looks at the body's opening for an emoticon or emoji.
 func hasEmoticon(body *unit) bool {
 	n := 0
 	for _, s := range body.segs {
-		t := s.text[:min(len(s.text), lexBodyBytes-n)]
+		t := s.text[:min(len(s.text), emoticonBytes-n)]
 		n += len(t)
 		if hasEmoji(t) {
 			return true
@@ -358,7 +363,7 @@ func hasEmoticon(body *unit) bool {
 				i = end
 			}
 		}
-		if n >= lexBodyBytes {
+		if n >= emoticonBytes {
 			break
 		}
 	}

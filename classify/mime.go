@@ -394,17 +394,25 @@ func (w *walker) walkMultipart(mt, boundary string, r io.Reader, depth int, u *u
 		if !w.takePart() {
 			return
 		}
-		cmt, _ := parseMediaType(p.Header.Get("Content-Type"))
-		if alt && gotText && cmt != "text/calendar" {
+		ct := p.Header.Get("Content-Type")
+		if alt && gotText && !isCalendarType(ct) {
 			// The HTML twin of a text part says the same thing; a
 			// meeting request beside them says more.
 			continue
 		}
+		cmt, _ := parseMediaType(ct)
 		w.walkPart(p.Header, p, depth+1, u, inAtt, rel)
 		if alt && cmt == "text/plain" && len(u.segs) > 0 {
 			gotText = true
 		}
 	}
+}
+
+// isCalendarType: a Content-Type value of text/calendar, told without
+// parsing the parameters.
+func isCalendarType(ct string) bool {
+	ct = strings.TrimSpace(ct)
+	return len(ct) >= len("text/calendar") && strings.EqualFold(ct[:len("text/calendar")], "text/calendar")
 }
 
 // decodedReader returns the part body with its transfer encoding undone.

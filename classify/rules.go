@@ -152,7 +152,7 @@ type rules struct {
 	extWords   []string // lower case NFC, diacritics kept
 	autoSubj   []string
 	testWords  map[string]bool
-	persDom    []string
+	persDom    map[string]bool // lower case
 	lex        *lexicon
 }
 
@@ -324,8 +324,9 @@ func compileRules(f RulesFile) (*rules, error) {
 	for _, s := range f.TestWords {
 		r.testWords[foldString(s)] = true
 	}
+	r.persDom = map[string]bool{}
 	for _, s := range f.PersonalDomains {
-		r.persDom = append(r.persDom, strings.ToLower(s))
+		r.persDom[strings.ToLower(s)] = true
 	}
 	lex := newLexicon()
 	lx := f.Lexicon

@@ -325,7 +325,7 @@ func (c *Classifier) decideMarks(e *evidence, v *Verdict) {
 			v.Signals = append(v.Signals, Signal{Where: "subject", What: "sender marks the mail secret", Weight: 1})
 		}
 	}
-	markKey, marked := subjectMark(e.subj) // one key for both look-ups
+	markKey, marked := e.markKey, e.marked // one key for both look-ups
 	typ := v.Type
 	if lvl := r.urgency[markKey]; marked && lvl != "" && rank(lvl, urgencyRank) > rank(v.Urgency, urgencyRank) && typ != typeCaNhan && typ != typeUnknown {
 		v.Urgency = lvl
