@@ -15,7 +15,9 @@ import (
 func (c *Classifier) decide(w *walker, env Envelope) Verdict {
 	v := Verdict{Secrecy: "none", Urgency: "none", Audience: "unknown", Signals: []Signal{}}
 	v.Headers = headersOf(w)
-	e := c.gather(w, &v.Headers, env)
+	var e0 evidence
+	e := &e0
+	c.gather(e, w, &v.Headers, env)
 	c.decideType(e, &v)
 	c.decideNumber(e, &v)
 	c.decideMarks(e, &v)
@@ -42,10 +44,13 @@ type evidence struct {
 	// (attLex: personal and work vocabulary only, since a formal
 	// document's own words say nothing about the mail's meeting or
 	// invitation purpose).
-	lex     [lexGroups]int
-	hits    [lexGroups][]string // the first 6 phrases of each group
-	hitsArr [lexGroups][6]string
-	attLex  [lexGroups]int
+	lex [lexGroups]int
+	// hitIdx holds the first hitN[g] ≤ 6 phrases of group g (indexes in
+	// the lexicon's entries: no pointers for the collector to scan); see
+	// phrases.
+	hitIdx [lexGroups][6]int32
+	hitN   [lexGroups]uint8
+	attLex [lexGroups]int
 
 	subjSigs []typedSignal // the subject's signals; subjScore sums them by type
 
@@ -55,20 +60,29 @@ type evidence struct {
 
 	personalBox   bool   // every recipient is a consumer mailbox
 	personalFrom  bool   // the sender is one too
-	emoticon      bool   // an emoticon or emoji in the subject or the body's opening
+	emoticon      bool   // an emoticon or emoji in the subject or the body's opening (see personalCues)
 	urgentSubject bool   // an urgency mark heads the subject
 	markKey       string // subjectMark of the subject
 	marked        bool
 }
 
+// phrases returns the phrases found of each group, for signals.
+func (e *evidence) phrases(l *lexicon, groups ...int) []string {
+	var out []string
+	for _, g := range groups {
+		for _, i := range e.hitIdx[g][:e.hitN[g]] {
+			out = append(out, l.ents[i].phrase)
+		}
+	}
+	return out
+}
+
 // attLexBytes is how much of each attachment's text the lexicon reads.
 const attLexBytes = 2000
 
-func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
+// gather fills e from what the walk read.
+func (c *Classifier) gather(e *evidence, w *walker, h *Headers, env Envelope) {
 	r := c.rules
-	// The evidence lives in the walker, which is allocated per message
-	// anyway: one allocation less on the relay's path.
-	e := &w.ev
 	*e = evidence{w: w, subj: h.Subject, auto: w.auto}
 	foldedSubj := foldString(e.subj)
 	e.fsubj = stripSubjectPrefixes(foldedSubj)
@@ -150,14 +164,12 @@ func (c *Classifier) gather(w *walker, h *Headers, env Envelope) *evidence {
 	e.main, e.mainType, e.mainScore = c.mainDocument(e)
 	e.personalBox = c.personalMailboxes(h, env)
 	e.personalFrom = h.From != "" && c.personalBox(h.From)
-	e.emoticon = hasEmoji(e.subj) || hasEmoticon(w.body)
 	e.markKey, e.marked = subjectMark(e.subj)
 	if e.marked && r.urgency[e.markKey] != "" {
 		e.urgentSubject = true
 	} else if strings.HasPrefix(e.fsubj, "khan ") || strings.HasPrefix(e.fsubj, "hoa toc ") || strings.HasPrefix(e.fsubj, "thuong khan ") {
 		e.urgentSubject = true // "[KHAN] …" typed without diacritics
 	}
-	return e
 }
 
 // scanLexicon counts the distinct phrases of each group in the main text
@@ -172,9 +184,6 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 	seen, checked := seenArr[:], checkedArr[:]
 	if n := len(r.lex.ents); n > len(seenArr) {
 		seen, checked = make([]bool, n), make([]bool, n)
-	}
-	for g := range e.hits {
-		e.hits[g] = e.hitsArr[g][:0] // no allocation while they fit
 	}
 	inAtt := false
 	hit := func(x *lexEntry) {
@@ -202,8 +211,9 @@ func (c *Classifier) scanLexicon(e *evidence, mainText, attText []byte) {
 			} else {
 				e.lex[g]++
 			}
-			if len(e.hits[g]) < 6 {
-				e.hits[g] = append(e.hits[g], x.phrase)
+			if e.hitN[g] < 6 {
+				e.hitIdx[g][e.hitN[g]] = int32(x.id)
+				e.hitN[g]++
 			}
 		}
 	}

@@ -103,7 +103,6 @@ type walker struct {
 	calendar bool // an iCalendar meeting request (METHOD:REQUEST)
 	ticks    int
 	scratch  []byte // reused body buffer, see readBody
-	ev       evidence
 }
 
 func (w *walker) addErr(e string) {

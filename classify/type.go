@@ -83,7 +83,10 @@ func (e *evidence) personalCues() int {
 			n++ // no city mailbox anywhere on the mail
 		}
 	}
-	if e.emoticon {
+	// An emoticon is looked for only when another cue is there: alone it
+	// cannot make mail personal, and most mail has none of either.
+	if n > 0 && (hasEmoji(e.subj) || hasEmoticon(e.w.body)) {
+		e.emoticon = true
 		n++
 	}
 	return n
@@ -147,7 +150,7 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 	personalScore := float64(pers)*r.w.Personal - float64(work)*r.w.Personal/2
 	personal := pers >= r.w.PersonalMinCues && personalScore >= r.w.PersonalThreshold
 	persSig := func() Signal {
-		what := "personal: " + strings.Join(e.hits[lexPersonal], ", ")
+		what := "personal: " + strings.Join(e.phrases(r.lex, lexPersonal), ", ")
 		if e.personalBox {
 			what += "; only consumer mailboxes"
 		}
@@ -173,14 +176,14 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 		return out
 	}
 	meetingSig := func() Signal {
-		return Signal{Where: "subject/body/file names", What: "meeting material: " + strings.Join(e.hits[lexMeeting], ", "), Weight: float64(meetAny) * r.w.Meeting}
+		return Signal{Where: "subject/body/file names", What: "meeting material: " + strings.Join(e.phrases(r.lex, lexMeeting), ", "), Weight: float64(meetAny) * r.w.Meeting}
 	}
 	ownDoc := main != nil && c.ownNumber(main)
 	switch {
 	case e.auto:
 		set(typeUnknown, 0.9, Signal{Where: "subject", What: "automatic reply", Weight: 1})
 	case e.lure():
-		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("phishing lure: ", e.hits[lexLure]), Weight: 1})
+		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("phishing lure: ", e.phrases(r.lex, lexLure)), Weight: 1})
 	case (w.smime || encryptedOnly(w)) && main == nil:
 		// The content cannot be read: whatever the subject says, the
 		// document's type cannot be told.
@@ -218,7 +221,7 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 	}
 	// System mail that says it is automatic (a password-expiry notice).
 	if e.lex[lexAutomatic] > 0 {
-		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("automatic mail: ", e.hits[lexAutomatic]), Weight: 1})
+		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("automatic mail: ", e.phrases(r.lex, lexAutomatic)), Weight: 1})
 		return
 	}
 	// Mail that presents itself as a document type, or a document whose
@@ -246,7 +249,7 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 	if e.lex[lexInvitation] > 0 && e.lex[lexAppointment] >= 2 {
 		cands[typeGiayMoi] += r.w.Invitation
 		sigs = append(sigs, typedSignal{typeGiayMoi, Signal{Where: "subject/body", What: "invitation: " +
-			strings.Join(append(append([]string{}, e.hits[lexInvitation]...), e.hits[lexAppointment]...), ", "), Weight: r.w.Invitation}})
+			strings.Join(e.phrases(r.lex, lexInvitation, lexAppointment), ", "), Weight: r.w.Invitation}})
 	}
 	if t, s := bestOf(cands); s >= r.w.SubjectName-0.5 && t != "" {
 		var why []Signal
@@ -263,7 +266,7 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 		set(typeUnknown, 0.6, Signal{Where: "message", What: "no readable document content", Weight: 1})
 	case work > 0:
 		set(typeCongViec, min(0.5+0.1*float64(work), 0.9), Signal{Where: "subject/body/attachments",
-			What: joinHits("work: ", e.hits[lexWork]), Weight: float64(work)})
+			What: joinHits("work: ", e.phrases(r.lex, lexWork)), Weight: float64(work)})
 	default:
 		set(typeUnknown, 0.3, Signal{Where: "message", What: "no evidence of work or of personal use", Weight: 0})
 	}
