@@ -47,7 +47,7 @@ type evidence struct {
 	lex [lexGroups]int
 	// hitIdx holds the first hitN[g] ≤ 6 phrases of group g (indexes in
 	// the lexicon's entries: no pointers for the collector to scan); see
-	// phrases.
+	// joinHits.
 	hitIdx [lexGroups][6]int32
 	hitN   [lexGroups]uint8
 	attLex [lexGroups]int
@@ -64,17 +64,6 @@ type evidence struct {
 	urgentSubject bool   // an urgency mark heads the subject
 	markKey       string // subjectMark of the subject
 	marked        bool
-}
-
-// phrases returns the phrases found of each group, for signals.
-func (e *evidence) phrases(l *lexicon, groups ...int) []string {
-	var out []string
-	for _, g := range groups {
-		for _, i := range e.hitIdx[g][:e.hitN[g]] {
-			out = append(out, l.ents[i].phrase)
-		}
-	}
-	return out
 }
 
 // attLexBytes is how much of each attachment's text the lexicon reads.

@@ -150,7 +150,7 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 	personalScore := float64(pers)*r.w.Personal - float64(work)*r.w.Personal/2
 	personal := pers >= r.w.PersonalMinCues && personalScore >= r.w.PersonalThreshold
 	persSig := func() Signal {
-		what := "personal: " + strings.Join(e.phrases(r.lex, lexPersonal), ", ")
+		what := e.joinHits(r.lex, "personal: ", lexPersonal)
 		if e.personalBox {
 			what += "; only consumer mailboxes"
 		}
@@ -176,14 +176,14 @@ func (c *Classifier) decideType(e *evidence, v *Verdict) {
 		return out
 	}
 	meetingSig := func() Signal {
-		return Signal{Where: "subject/body/file names", What: "meeting material: " + strings.Join(e.phrases(r.lex, lexMeeting), ", "), Weight: float64(meetAny) * r.w.Meeting}
+		return Signal{Where: "subject/body/file names", What: e.joinHits(r.lex, "meeting material: ", lexMeeting), Weight: float64(meetAny) * r.w.Meeting}
 	}
 	ownDoc := main != nil && c.ownNumber(main)
 	switch {
 	case e.auto:
 		set(typeUnknown, 0.9, Signal{Where: "subject", What: "automatic reply", Weight: 1})
 	case e.lure():
-		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("phishing lure: ", e.phrases(r.lex, lexLure)), Weight: 1})
+		set(typeUnknown, 0.8, Signal{Where: "body", What: e.joinHits(r.lex, "phishing lure: ", lexLure), Weight: 1})
 	case (w.smime || encryptedOnly(w)) && main == nil:
 		// The content cannot be read: whatever the subject says, the
 		// document's type cannot be told.
@@ -221,7 +221,7 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 	}
 	// System mail that says it is automatic (a password-expiry notice).
 	if e.lex[lexAutomatic] > 0 {
-		set(typeUnknown, 0.8, Signal{Where: "body", What: joinHits("automatic mail: ", e.phrases(r.lex, lexAutomatic)), Weight: 1})
+		set(typeUnknown, 0.8, Signal{Where: "body", What: e.joinHits(r.lex, "automatic mail: ", lexAutomatic), Weight: 1})
 		return
 	}
 	// Mail that presents itself as a document type, or a document whose
@@ -248,8 +248,8 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 	// An invitation in words: an inviting phrase and a time or place.
 	if e.lex[lexInvitation] > 0 && e.lex[lexAppointment] >= 2 {
 		cands[typeGiayMoi] += r.w.Invitation
-		sigs = append(sigs, typedSignal{typeGiayMoi, Signal{Where: "subject/body", What: "invitation: " +
-			strings.Join(e.phrases(r.lex, lexInvitation, lexAppointment), ", "), Weight: r.w.Invitation}})
+		sigs = append(sigs, typedSignal{typeGiayMoi, Signal{Where: "subject/body", What: e.joinHits(r.lex, "invitation: ",
+			lexInvitation, lexAppointment), Weight: r.w.Invitation}})
 	}
 	if t, s := bestOf(cands); s >= r.w.SubjectName-0.5 && t != "" {
 		var why []Signal
@@ -266,27 +266,33 @@ func (c *Classifier) decideInformal(e *evidence, v *Verdict, work int) {
 		set(typeUnknown, 0.6, Signal{Where: "message", What: "no readable document content", Weight: 1})
 	case work > 0:
 		set(typeCongViec, min(0.5+0.1*float64(work), 0.9), Signal{Where: "subject/body/attachments",
-			What: joinHits("work: ", e.phrases(r.lex, lexWork)), Weight: float64(work)})
+			What: e.joinHits(r.lex, "work: ", lexWork), Weight: float64(work)})
 	default:
 		set(typeUnknown, 0.3, Signal{Where: "message", What: "no evidence of work or of personal use", Weight: 0})
 	}
 }
 
-// joinHits is prefix followed by the phrases, comma-separated, in one
-// allocation.
-func joinHits(prefix string, hits []string) string {
+// joinHits is prefix followed by the phrases found of the groups,
+// comma-separated, built in one allocation.
+func (e *evidence) joinHits(l *lexicon, prefix string, groups ...int) string {
 	n := len(prefix)
-	for _, h := range hits {
-		n += len(h) + 2
+	for _, g := range groups {
+		for _, i := range e.hitIdx[g][:e.hitN[g]] {
+			n += len(l.ents[i].phrase) + 2
+		}
 	}
 	var b strings.Builder
 	b.Grow(n)
 	b.WriteString(prefix)
-	for i, h := range hits {
-		if i > 0 {
-			b.WriteString(", ")
+	first := true
+	for _, g := range groups {
+		for _, i := range e.hitIdx[g][:e.hitN[g]] {
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			b.WriteString(l.ents[i].phrase)
 		}
-		b.WriteString(h)
 	}
 	return b.String()
 }
