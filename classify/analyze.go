@@ -38,9 +38,13 @@ type docInfo struct {
 	draft      bool
 	secrecy    string
 	secWhere   string
+	secHead    bool // the stamp stands in the head area (see headLines)
 	urgency    string
 	urgWhere   string
-	mailSecret string
+	mailSecret string // the sender marks the text secret (see mailMark)
+	markLvl    string // the previous line named a secrecy level (mailMark)
+	markRestr  bool   // the previous line asked not to pass it on
+	restrLine  bool   // some line of the head area asks not to pass it on
 	opening    string // type named by the first line of an informal text
 	sigs       []typedSignal
 	score      map[string]float64
@@ -122,6 +126,12 @@ type scanner struct {
 	// lexLine: the line being scanned lies wholly inside that prefix;
 	// every fold of it (its cells, or the whole line) goes to lex.
 	lexLine bool
+	// prevFold is the previous head line, folded, for a marking split over
+	// two lines; subjLevel says the subject names a secrecy level, so a
+	// restriction in the body completes it (see mailMark).
+	prevFold  []byte
+	prevArr   [maxStructLine + 16]byte // prevFold's storage: no allocation per message
+	subjLevel bool
 }
 
 // lexBodyBytes is how much of the body the lexicon reads.
@@ -159,6 +169,14 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 	lexUsed := 0
 	for _, seg := range u.segs {
 		text := seg.text
+		// headNo counts the lines of this segment (a part, a page, a
+		// slide, a sheet, an archive member): its first headLines are
+		// the head area where a stamp stands.
+		headNo, fwdHeader := 0, false
+		s.prevFold = s.prevArr[:0]
+		if seg.tail {
+			headNo = headLines + markLines
+		}
 		// seg.text[:lexLim] is the segment's share of the lexicon text.
 		lexLim := min(len(text), max(0, lexBytes-lexUsed))
 		lexUsed += lexLim
@@ -186,6 +204,17 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 				continue
 			}
 			lineNo++
+			// A forwarded or quoted message starts a head area of its own
+			// after its header lines (From, Date, Subject, To …).
+			switch {
+			case isForwardSeparator(line):
+				fwdHeader, headNo = true, 0
+			case fwdHeader && isForwardHeaderLine(line):
+				headNo = 0
+			default:
+				fwdHeader = false
+				headNo++
+			}
 			if len(line) > maxStructLine {
 				if s.lexLine {
 					s.lexAdd(appendFold(s.fbuf[:0], line))
@@ -233,7 +262,7 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 				if cell == "" {
 					continue
 				}
-				if c := s.cell(d, seg.where, cell, lineNo); c != nil {
+				if c := s.cell(d, seg.where, cell, lineNo, headNo); c != nil {
 					capture, captureLeft = c, 8
 					captureList = &d.noiList
 					if c == &d.kinhText {
@@ -250,13 +279,49 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 		}
 	}
 	s.lexLine = false
-	// Informal documents: the opening line names the type.
 	return d
+}
+
+// isForwardSeparator: the line that starts a forwarded or quoted message
+// in a mail client's text: "---------- Forwarded message ---------",
+// "-----Original Message-----", "From: …" at the head of a quoted block.
+func isForwardSeparator(line string) bool {
+	if line[0] != '-' && line[0] != '_' {
+		return false // most lines: one byte looked at
+	}
+	if len(line) >= 10 && strings.Trim(line, "_") == "" {
+		return true // Outlook's rule above a quoted message's header
+	}
+	if strings.HasPrefix(line, "---") || strings.HasPrefix(line, "___") {
+		f := foldString(line)
+		return strings.Contains(f, "forwarded message") || strings.Contains(f, "original message") ||
+			strings.Contains(f, "chuyen tiep") || strings.Contains(f, "thu goc")
+	}
+	return false
+}
+
+// forwardHeaders are the header names mail clients print above a forwarded
+// or quoted message (folded).
+var forwardHeaders = []string{"from", "date", "sent", "subject", "to", "cc", "tu", "ngay", "gui", "da gui", "tieu de", "chu de", "den"}
+
+func isForwardHeaderLine(line string) bool {
+	name, _, ok := strings.Cut(line, ":")
+	if !ok || len(name) > 16 {
+		return false
+	}
+	f := foldString(name)
+	for _, h := range forwardHeaders {
+		if f == h {
+			return true
+		}
+	}
+	return false
 }
 
 // cell examines one line or table cell. It returns a capture target when
 // the following dash lines continue it (Kính gửi, Nơi nhận).
-func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
+// lineNo counts the unit's lines, headNo the segment's (see analyzeLex).
+func (s *scanner) cell(d *docInfo, where, cell string, lineNo, headNo int) *string {
 	r := s.r
 	var letters int
 	var upper bool
@@ -282,7 +347,7 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 	if !d.hasNumber && (f[0] == 's' || bytes.Contains(f, []byte("so "))) {
 		if k, ok := findSoKyHieu(cell); ok {
 			d.number, d.hasNumber, d.numWhere = k, true, where
-			d.addNumber(r, k, where, false)
+			d.addNumber(r, k, where)
 		}
 	}
 	if !d.hasNumber && !d.hasLoose && strings.IndexByte(cell, '/') >= 0 {
@@ -290,33 +355,25 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 			d.loose, d.hasLoose = k, true
 		}
 	}
-	// Stamps: short capital cells only.
-	if upper && letters >= 3 && len(cell) <= 40 {
-		stamp := strings.Trim(cell, "[]()*\"'“”-–:. ")
-		if fs := foldString(stamp); fs != "" {
-			key := ""
-			if lvl, ok := r.secrecy[toneKeyCached(&key, stamp)]; ok && rank(lvl, secrecyRank) > rank(d.secrecy, secrecyRank) {
-				d.secrecy, d.secWhere = lvl, where
-			}
-			if lvl, ok := r.urgency[toneKeyCached(&key, stamp)]; ok && rank(lvl, urgencyRank) > rank(d.urgency, urgencyRank) {
-				d.urgency, d.urgWhere = lvl, where
-			}
-			// "MẬT - KHẨN", "KHẨN, MẬT": combined stamps.
-			if strings.ContainsAny(stamp, "-,/") {
-				for _, part := range strings.FieldsFunc(stamp, func(r rune) bool { return r == '-' || r == ',' || r == '/' }) {
-					part = strings.TrimSpace(part)
-					if lvl, ok := r.secrecy[toneKey(part)]; ok && rank(lvl, secrecyRank) > rank(d.secrecy, secrecyRank) {
-						d.secrecy, d.secWhere = lvl, where
-					}
-					if lvl, ok := r.urgency[toneKey(part)]; ok && rank(lvl, urgencyRank) > rank(d.urgency, urgencyRank) {
-						d.urgency, d.urgWhere = lvl, where
-					}
-				}
-			}
-		}
-		if string(f) == "du thao" {
+	// Stamps: short cells that are only the mark. In capitals anywhere (a
+	// formal document's stamp may follow a long agency block); in the head
+	// area of a text (a spreadsheet's title cell, the first lines of a
+	// body laid out as a document) also as "Mật" / "Tối mật".
+	if letters >= 3 && len(cell) <= 40 && (upper || (headNo <= headLines && startsUpper(cell))) {
+		s.stamp(d, where, cell, upper, headNo)
+		if upper && string(f) == "du thao" {
 			d.draft = true
 		}
+	}
+	// A title cell led by the stamp: "TỐI MẬT - BẢNG TỔNG HỢP …".
+	if upper && len(cell) > 40 && headNo <= headLines {
+		if k := strings.IndexAny(cell, "-–:|("); k > 0 && k <= 24 {
+			s.stamp(d, where, cell[:k], true, headNo)
+		}
+	}
+	// "Độ mật: Tối mật": the level written as a labelled field.
+	if len(cell) <= 60 && (bytes.HasPrefix(f, []byte("do mat")) || bytes.HasPrefix(f, []byte("muc do mat"))) {
+		s.labelledStamp(d, where, cell, headNo)
 	}
 	// Heading.
 	if d.heading == "" && letters >= 4 {
@@ -325,15 +382,19 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 		} else if upper && bytes.Count(f, []byte{' '}) < 14 {
 			// "LỊCH CÔNG TÁC TUẦN 22", "BÁO CÁO TÌNH HÌNH …": the heading
 			// starts the capital line.
-			sp := 0
+			// The longest heading wins: "CHƯƠNG TRÌNH HỘI NGHỊ" (an
+			// agenda) over "CHƯƠNG TRÌNH" (a programme).
+			sp, found := 0, ""
 			for i := 0; i < len(f) && sp < r.headMaxW; i++ {
 				if f[i] == ' ' {
 					sp++
 					if typ, ok := r.headings[string(f[:i])]; ok {
-						d.setHeading(r, typ, upper, where, cell)
-						break
+						found = typ
 					}
 				}
+			}
+			if found != "" {
+				d.setHeading(r, found, upper, where, cell)
 			}
 		}
 	}
@@ -397,12 +458,8 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo int) *string {
 			}
 		}
 	}
-	if d.mailSecret == "" && lineNo <= 12 {
-		for _, p := range r.mailSecret {
-			if bytes.Contains(f, p.phraseB) {
-				d.mailSecret = p.level
-			}
-		}
+	if d.mailSecret == "" && headNo <= markLines {
+		s.mailMark(d, f, cell)
 	}
 	return nil
 }
@@ -428,14 +485,11 @@ func (d *docInfo) setHeading(r *rules, typ string, upper bool, where, cell strin
 
 // addNumber scores a số ký hiệu: a type abbreviation, or an issuer first
 // (an official letter).
-func (d *docInfo) addNumber(r *rules, k SoKyHieu, where string, loose bool) {
+func (d *docInfo) addNumber(r *rules, k SoKyHieu, where string) {
 	typ, isType := numberType(r, k)
 	w := r.w.NumberType
 	if !isType {
 		w = r.w.NumberIssuer
-	}
-	if loose {
-		w /= 2
 	}
 	d.add(typ, w, where, "số ký hiệu "+k.Text)
 }
@@ -457,20 +511,6 @@ func numberType(r *rules, k SoKyHieu) (string, bool) {
 		return typeOther, false
 	}
 	return typeCongVan, false
-}
-
-var (
-	secrecyRank = []string{"none", "mat", "toi_mat", "tuyet_mat"}
-	urgencyRank = []string{"none", "khan", "thuong_khan", "hoa_toc"}
-)
-
-func rank(v string, order []string) int {
-	for i, x := range order {
-		if x == v {
-			return i
-		}
-	}
-	return 0
 }
 
 // trimLine drops surrounding spaces and the quote marks of replies.

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // The built-in rules must equal the shipped configs/classify-rules.yaml.
@@ -140,6 +142,11 @@ func TestMimeCorpus(t *testing.T) {
 			t.Errorf("%s: empty verdict", p)
 		}
 		for _, e := range v.Errors {
+			if strings.HasPrefix(e, "panic:") {
+				t.Errorf("%s: classifier panicked: %s", p, e)
+			}
+		}
+		for _, e := range v.Errors {
 			if strings.HasPrefix(e, "limit:") {
 				limited++
 				t.Logf("%s: %v", p, v.Errors)
@@ -155,4 +162,38 @@ func TestMimeCorpus(t *testing.T) {
 		t.Errorf("only %d messages found under %s", n, dir)
 	}
 	t.Logf("mime corpus: %d messages read, %d hit a limit", n, limited)
+}
+
+// panicReader panics on its first read: a stand-in for a bug anywhere
+// below Classify.
+type panicReader struct{}
+
+func (panicReader) Read([]byte) (int, error) { panic("boom") }
+
+// A panic below Classify is visible: an error in the verdict and a count
+// in the metric on the registry the caller passed, not a silent
+// khong_xac_dinh.
+func TestPanicIsVisible(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	c, err := New(Config{}, WithMetrics(NewMetrics(reg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := c.Classify(context.Background(), panicReader{}, Envelope{})
+	if v.Type != typeUnknown || !contains(v.Errors, "panic: boom") {
+		t.Fatalf("verdict %+v, want khong_xac_dinh with error \"panic: boom\"", v)
+	}
+	c.Classify(context.Background(), panicReader{}, Envelope{})
+	mfs, err := reg.Gather()
+	if err != nil || len(mfs) != 1 || mfs[0].GetName() != "mailaudit_classify_panics_total" {
+		t.Fatalf("registry holds %v (%v)", mfs, err)
+	}
+	if got := mfs[0].GetMetric()[0].GetCounter().GetValue(); got != 2 {
+		t.Fatalf("mailaudit_classify_panics_total = %v, want 2", got)
+	}
+	// Without metrics the verdict still says so.
+	v = newTestClassifier(t).Classify(context.Background(), panicReader{}, Envelope{})
+	if !contains(v.Errors, "panic: boom") {
+		t.Fatalf("errors %v", v.Errors)
+	}
 }

@@ -106,4 +106,7 @@ var (
 	ErrLimitParts = errors.New("limit:parts")
 	ErrLimitChars = errors.New("limit:chars")
 	ErrLimitTime  = errors.New("limit:time")
+	// ErrLimitPages: the middle pages of a long PDF were not read (its
+	// first and last pages hold a document's evidence; see extractPDF).
+	ErrLimitPages = errors.New("limit:pdf_pages")
 )

@@ -1,175 +1,33 @@
+// Package classify labels one e-mail message with the document taxonomy of
+// shared/taxonomy.md: a primary type (thông báo, công văn, giấy mời, …,
+// tài liệu công việc, thư cá nhân, không xác định) and the attributes
+// secrecy, urgency, audience and số ký hiệu, with the signals behind each
+// decision.
+//
+// Reading (mime.go, extract.go and the extractors): the MIME tree is walked
+// once (go-message), every text part and attachment is turned into text
+// (docx/xlsx/pptx/odt/ods/odp, PDF, RTF, Word .doc, HTML, iCalendar, zip,
+// attached and forwarded messages, legacy TCVN3/VNI fonts, windows-1258),
+// within the limits of Limits; a limit stops reading, never the message.
+// Each top-level attachment and the body form a unit.
+//
+// Deciding (decide.go): the line scan (analyze.go) finds in each unit the
+// marks of a Decree 30 document: national motto, số ký hiệu, heading,
+// V/v, Kính gửi, Nơi nhận, signer, stamps. The lexicons of the rules file
+// count vocabulary of personal life, office work, meetings and
+// invitations. Then, each in its own file: the type (type.go) weighs a
+// formal document first, then meeting material and invitations, then the
+// evidence on both sides between work and personal mail, never defaulting
+// to either; secrecy and urgency (secrecy.go) from stamps wherever the
+// taxonomy says they stand and from the sender's own marking; the
+// audience (audience.go); each attachment's type (attachments.go).
+//
+// Text is compared folded (fold.go: lower case, no diacritics, đ→d), so
+// unaccented and NFD mail reads like the rest; where folding would merge
+// different words (mật/mặt/mất, nhậu/nhau) the comparison keeps the
+// diacritics (toneKey).
+//
+// The rules (configs/classify-rules.yaml, embedded as rules_default.yaml)
+// are data: operators tune them without a rebuild. A Classifier is
+// immutable after New and safe for concurrent use.
 package classify
-
-import (
-	"bytes"
-	"encoding/binary"
-	"errors"
-	"io"
-	"strings"
-	"unicode/utf16"
-
-	"github.com/richardlehane/mscfb"
-	"golang.org/x/text/encoding/charmap"
-)
-
-// extractDoc reads the text of a legacy Word 97–2003 .doc on a
-// best-effort basis: the compound file is opened with richardlehane/mscfb
-// (Apache-2.0, used by the siegfried format identifier), then the piece
-// table (Clx) named by the FIB is followed to pull each text piece, 8-bit
-// (cp1252) or UTF-16. Fonts are not decoded, so TCVN3 text inside a .doc
-// comes out as Latin-1 letters.
-func extractDoc(data []byte) (text string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = errors.New("doc: malformed compound file")
-		}
-	}()
-	rd, err := mscfb.New(bytes.NewReader(data))
-	if err != nil {
-		return "", err
-	}
-	var wordDoc, table0, table1 []byte
-	for e, ferr := rd.Next(); ferr == nil; e, ferr = rd.Next() {
-		switch e.Name {
-		case "WordDocument", "0Table", "1Table":
-			if e.Size > int64(len(data))*4 || e.Size > 256<<20 {
-				return "", errors.New("doc: stream larger than the file allows")
-			}
-			b, rerr := io.ReadAll(io.LimitReader(e, e.Size))
-			if rerr != nil {
-				return "", rerr
-			}
-			switch e.Name {
-			case "WordDocument":
-				wordDoc = b
-			case "0Table":
-				table0 = b
-			default:
-				table1 = b
-			}
-		}
-	}
-	if len(wordDoc) < 0x1AA {
-		return "", errors.New("doc: no WordDocument stream")
-	}
-	if binary.LittleEndian.Uint16(wordDoc) != 0xA5EC {
-		return "", errors.New("doc: bad FIB magic")
-	}
-	flags := binary.LittleEndian.Uint16(wordDoc[0x0A:])
-	table := table0
-	if flags&0x0200 != 0 {
-		table = table1
-	}
-	fcClx := binary.LittleEndian.Uint32(wordDoc[0x01A2:])
-	lcbClx := binary.LittleEndian.Uint32(wordDoc[0x01A6:])
-	if table == nil || uint64(fcClx)+uint64(lcbClx) > uint64(len(table)) || lcbClx == 0 {
-		return scanDocText(wordDoc), nil
-	}
-	clx := table[fcClx : fcClx+lcbClx]
-	// Skip Prc entries (grpprl), then read the Pcdt.
-	for len(clx) > 0 && clx[0] == 0x01 {
-		if len(clx) < 3 {
-			return scanDocText(wordDoc), nil
-		}
-		cb := int(binary.LittleEndian.Uint16(clx[1:]))
-		if 3+cb > len(clx) {
-			return scanDocText(wordDoc), nil
-		}
-		clx = clx[3+cb:]
-	}
-	if len(clx) < 5 || clx[0] != 0x02 {
-		return scanDocText(wordDoc), nil
-	}
-	lcb := int(binary.LittleEndian.Uint32(clx[1:]))
-	plc := clx[5:]
-	if lcb > len(plc) || lcb < 4 {
-		return scanDocText(wordDoc), nil
-	}
-	plc = plc[:lcb]
-	n := (lcb - 4) / 12 // (n+1) CPs of 4 bytes + n PCDs of 8 bytes
-	var out strings.Builder
-	dec := charmap.Windows1252.NewDecoder()
-	for i := 0; i < n; i++ {
-		cpStart := binary.LittleEndian.Uint32(plc[i*4:])
-		cpEnd := binary.LittleEndian.Uint32(plc[(i+1)*4:])
-		if cpEnd <= cpStart {
-			continue
-		}
-		pcd := plc[(n+1)*4+i*8:]
-		fc := binary.LittleEndian.Uint32(pcd[2:])
-		count := int(cpEnd - cpStart)
-		if fc&0x40000000 != 0 {
-			off := int((fc &^ 0x40000000) / 2)
-			if off+count > len(wordDoc) || off < 0 {
-				continue
-			}
-			s, _ := dec.Bytes(wordDoc[off : off+count])
-			writeDocChars(&out, []rune(string(s)))
-		} else {
-			off := int(fc)
-			if off+2*count > len(wordDoc) || off < 0 {
-				continue
-			}
-			u := make([]uint16, count)
-			for k := range u {
-				u[k] = binary.LittleEndian.Uint16(wordDoc[off+2*k:])
-			}
-			writeDocChars(&out, utf16.Decode(u))
-		}
-	}
-	return out.String(), nil
-}
-
-// writeDocChars maps Word's special characters: 0x0D paragraph, 0x07 cell
-// or row end, 0x0B line break, 0x0C page break; field instructions between
-// 0x13 and 0x14 are dropped, the field result kept.
-func writeDocChars(out *strings.Builder, rs []rune) {
-	inField := 0
-	for _, r := range rs {
-		switch r {
-		case 0x13:
-			inField++
-			continue
-		case 0x14:
-			if inField > 0 {
-				inField--
-			}
-			continue
-		case 0x15:
-			continue
-		}
-		if inField > 0 {
-			continue
-		}
-		switch r {
-		case 0x0D, 0x0B, 0x0C:
-			out.WriteByte('\n')
-		case 0x07:
-			out.WriteByte('\t')
-		case 0x01, 0x08, 0x02, 0x05:
-		default:
-			if r >= 0x20 || r == '\t' {
-				out.WriteRune(r)
-			}
-		}
-	}
-}
-
-// scanDocText is the fallback when the piece table cannot be followed:
-// the text of most Word files starts at 0x800 in the WordDocument stream.
-func scanDocText(b []byte) string {
-	if len(b) <= 0x800 {
-		return ""
-	}
-	b = b[0x800:]
-	var out strings.Builder
-	var rs []rune
-	for _, c := range b {
-		if c == 0 {
-			break
-		}
-		rs = append(rs, rune(c))
-	}
-	writeDocChars(&out, rs)
-	return out.String()
-}

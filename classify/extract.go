@@ -17,8 +17,10 @@ func fileKind(name, mt string, data []byte) string {
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
 	case ".docx", ".docm", ".dotx", ".xlsx", ".xlsm", ".pptx", ".odt", ".ods", ".odp",
-		".pdf", ".rtf", ".doc", ".zip", ".eml", ".txt", ".csv", ".htm", ".html":
+		".pdf", ".rtf", ".doc", ".zip", ".eml", ".txt", ".csv", ".htm", ".html", ".ics":
 		return ext[1:]
+	case ".log", ".patch", ".diff", ".md", ".json", ".xml", ".ini", ".cfg", ".conf":
+		return "txt"
 	case ".xls", ".ppt", ".rar", ".7z", ".p7m", ".gz":
 		return "opaque"
 	case ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".heic", ".webp":
@@ -37,10 +39,12 @@ func fileKind(name, mt string, data []byte) string {
 	switch {
 	case strings.HasPrefix(mt, "image/"):
 		return "image"
-	case mt == "text/plain" || mt == "text/csv":
-		return "txt"
+	case mt == "text/calendar":
+		return "ics"
 	case mt == "text/html":
 		return "html"
+	case strings.HasPrefix(mt, "text/"):
+		return "txt" // text/plain, text/csv, text/x-patch, text/x-log …
 	case mt == "application/pdf":
 		return "pdf"
 	case mt == "message/rfc822":
@@ -74,6 +78,8 @@ func (w *walker) extract(u *unit, name, mt string, data []byte, depth int, where
 		u.add(where, w.keepText(nfc(htmlText(s))))
 	case "eml":
 		w.walkMessage(bytes.NewReader(data), depth, u, false)
+	case "ics":
+		w.calendarText(u, data, where)
 	case "pdf":
 		err = w.extractPDF(u, data, where)
 	case "rtf":
@@ -259,8 +265,12 @@ func (w *walker) extractZip(u *unit, kind string, data []byte, depth int, where 
 	case "xlsx":
 		return w.officeParts(u, files, where, []string{"xl/sharedStrings.xml"}, "xl/worksheets/sheet", "", xlsxProfile)
 	case "pptx":
+		u.slides = true
 		return w.officeParts(u, files, where, nil, "ppt/slides/slide", "", pptxProfile)
 	case "odf":
+		if m, err := readSmall(files["mimetype"]); err == nil && strings.Contains(m, "presentation") {
+			u.slides = true
+		}
 		return w.officeParts(u, files, where, []string{"content.xml"}, "", "", odfProfile)
 	}
 	// A plain archive: every member is read into this unit.
@@ -348,4 +358,18 @@ func memberNum(n string) int {
 	}
 	v, _ := strconv.Atoi(n[i:])
 	return v
+}
+
+// readSmall reads a small zip member (an ODF mimetype).
+func readSmall(f *zip.File) (string, error) {
+	if f == nil || f.UncompressedSize64 > 256 {
+		return "", fmt.Errorf("no small member")
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, 256))
+	return string(b), err
 }

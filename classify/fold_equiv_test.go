@@ -210,7 +210,7 @@ func checkLexText(t *testing.T, r *rules, subj string, u *unit, lexBytes int) {
 	sc.lex = append(appendFold(nil, subj), ' ')
 	d1 := sc.analyzeLex(u, lexBytes)
 	if string(sc.lex) != string(want) {
-		t.Fatalf("lexicon text of %q (%d bytes):\n got %q\nwant %q", u.segs, lexBytes, sc.lex, want)
+		t.Fatalf("lexicon text of %+v (%d bytes):\n got %q\nwant %q", u.segs, lexBytes, sc.lex, want)
 	}
 	var got, ref []*lexEntry
 	r.lex.scan(sc.lex, func(e *lexEntry) { got = append(got, e) })
@@ -221,7 +221,7 @@ func checkLexText(t *testing.T, r *rules, subj string, u *unit, lexBytes int) {
 	// Building it leaves the line scan as it was.
 	d2 := (&scanner{r: r}).analyze(u)
 	if fmt.Sprintf("%+v", *d1) != fmt.Sprintf("%+v", *d2) {
-		t.Fatalf("analyzeLex changed the scan of %q:\n%+v\n%+v", u.segs, *d1, *d2)
+		t.Fatalf("analyzeLex changed the scan of %+v:\n%+v\n%+v", u.segs, *d1, *d2)
 	}
 }
 
@@ -236,7 +236,7 @@ func TestLexTextMatchesFold(t *testing.T) {
 	}
 	for _, text := range cases {
 		for _, lexBytes := range []int{0, 1, 2, 3, 5, 8, 13, 40, 3000} {
-			checkLexText(t, c.rules, "Thư mời", &unit{where: "body", segs: []segment{{"body", text}, {"body", text}}}, lexBytes)
+			checkLexText(t, c.rules, "Thư mời", &unit{where: "body", segs: []segment{{where: "body", text: text}, {where: "body", text: text}}}, lexBytes)
 		}
 	}
 	units := 0
@@ -281,7 +281,7 @@ func FuzzLexText(f *testing.F) {
 		lexBytes := int(b[0]) * 3
 		u := &unit{where: "body"}
 		for _, s := range strings.Split(string(b[1:]), "\x00") {
-			u.segs = append(u.segs, segment{"body", s})
+			u.segs = append(u.segs, segment{where: "body", text: s})
 		}
 		checkLexText(t, c.rules, "RE: Thông báo", u, lexBytes)
 	})
@@ -312,11 +312,11 @@ func refLexScan(l *lexicon, folded []byte, hit func(e *lexEntry)) {
 		h := seqSeed
 		for k := 1; k <= l.words && k <= n; k++ {
 			h = seqMix(h, ring[lexMaxWords-k])
-			key := h | 1
-			if _, ok := l.endings.get(key); !ok {
+			v, ok := l.keys.get(h | 1)
+			if !ok {
 				break
 			}
-			if v, ok := l.phrases.get(key); ok {
+			if v >= 0 {
 				hit(&l.ents[v])
 			}
 		}

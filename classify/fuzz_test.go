@@ -34,7 +34,19 @@ func FuzzClassify(f *testing.F) {
 		if v.Type == "" || v.Secrecy == "" || v.Audience == "" {
 			t.Fatalf("incomplete verdict %+v", v)
 		}
+		failOnPanic(t, v)
 	})
+}
+
+// failOnPanic fails the test when Classify recovered a panic: the relay
+// survives one, a test must not.
+func failOnPanic(t testing.TB, v Verdict) {
+	t.Helper()
+	for _, e := range v.Errors {
+		if strings.HasPrefix(e, "panic:") {
+			t.Fatalf("classifier panicked: %s", e)
+		}
+	}
 }
 
 // officeZip builds a one-member zip for extractor seeds.
@@ -161,6 +173,7 @@ func FuzzSoKyHieu(f *testing.F) {
 	for _, s := range []string{"Số: 15 /TB-TTTL", "Số: 1434/SVHTT-VP", "30/2020/NĐ-CP", "Số 05-TB/CB", "20/10/2024", "185-KH-TTTL x"} {
 		f.Add(s)
 	}
+	c := fuzzClassifier(f)
 	f.Fuzz(func(t *testing.T, s string) {
 		if k, n, ok := ParseSoKyHieu(s); ok {
 			if n > len(s) || k.Text == "" || strings.ContainsAny(k.Text, " \t") {
@@ -169,7 +182,7 @@ func FuzzSoKyHieu(f *testing.F) {
 		}
 		findSoKyHieu(s)
 		findLooseNumber(s)
-		fileNameNumber(s)
+		c.fileNameNumber(s)
 	})
 }
 

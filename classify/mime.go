@@ -25,6 +25,7 @@ import (
 type segment struct {
 	where string
 	text  string
+	tail  bool // the last segTail bytes of a long text: no head area
 }
 
 // unit is one document candidate: the mail body (with forwarded and
@@ -37,6 +38,7 @@ type unit struct {
 	chars      int
 	images     int  // image parts (no text)
 	scanned    bool // a PDF without a text layer
+	slides     bool // a slide deck: pptx, odp, a PDF of landscape pages
 	unreadable bool // encrypted, unknown archive, unsupported binary
 	subjects   []string
 }
@@ -77,7 +79,7 @@ func (u *unit) addCounted(where, text string, runes int) {
 	if i := strings.IndexByte(tail, '\n'); i >= 0 {
 		tail = tail[i+1:]
 	}
-	u.segs = append(u.segs, segment{where: where, text: head}, segment{where: where, text: tail})
+	u.segs = append(u.segs, segment{where: where, text: head}, segment{where: where, text: tail, tail: true})
 }
 
 // walker holds the state of reading one message. It is created per call
@@ -98,6 +100,7 @@ type walker struct {
 	header   textproto.Header
 	auto     bool // auto-generated mail (Auto-Submitted, auto-reply headers)
 	smime    bool
+	calendar bool // an iCalendar meeting request (METHOD:REQUEST)
 	ticks    int
 	scratch  []byte // reused body buffer, see readBody
 }
@@ -317,6 +320,13 @@ func (w *walker) walkPart(h textproto.Header, r io.Reader, depth int, u *unit, i
 		return
 	}
 
+	if mt == "text/calendar" && name == "" && disp != "attachment" {
+		// A meeting request sent inline (Outlook, Google Calendar): the
+		// event is the mail's content.
+		w.calendarText(u, w.decode(h, r), u.where)
+		return
+	}
+
 	if isText && !attach {
 		data := w.decodeScratch(h, r)
 		text, runes := w.textOf(mt, params["charset"], data) // copies: data is scratch
@@ -383,16 +393,25 @@ func (w *walker) walkMultipart(mt, boundary string, r io.Reader, depth int, u *u
 		if !w.takePart() {
 			return
 		}
-		if alt && gotText {
-			// The HTML twin of a text part says the same thing.
+		ct := p.Header.Get("Content-Type")
+		if alt && gotText && !isCalendarType(ct) {
+			// The HTML twin of a text part says the same thing; a
+			// meeting request beside them says more.
 			continue
 		}
-		cmt, _ := parseMediaType(p.Header.Get("Content-Type"))
+		cmt, _ := parseMediaType(ct)
 		w.walkPart(p.Header, p, depth+1, u, inAtt, rel)
 		if alt && cmt == "text/plain" && len(u.segs) > 0 {
 			gotText = true
 		}
 	}
+}
+
+// isCalendarType: a Content-Type value of text/calendar, told without
+// parsing the parameters.
+func isCalendarType(ct string) bool {
+	ct = strings.TrimSpace(ct)
+	return len(ct) >= len("text/calendar") && strings.EqualFold(ct[:len("text/calendar")], "text/calendar")
 }
 
 // decodedReader returns the part body with its transfer encoding undone.

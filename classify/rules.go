@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"bytes"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -24,10 +25,11 @@ type RulesFile struct {
 	Motto   []string   `yaml:"motto"`
 	Signers []string   `yaml:"signer_prefixes"`
 	Secrecy struct {
-		TuyetMat    []string            `yaml:"tuyet_mat"`
-		ToiMat      []string            `yaml:"toi_mat"`
-		Mat         []string            `yaml:"mat"`
-		MailPhrases map[string][]string `yaml:"mail_phrases"`
+		TuyetMat    []string    `yaml:"tuyet_mat"`
+		ToiMat      []string    `yaml:"toi_mat"`
+		Mat         []string    `yaml:"mat"`
+		Labels      []string    `yaml:"labels"`
+		MailMarking MailMarking `yaml:"mail_marking"`
 	} `yaml:"secrecy"`
 	Urgency struct {
 		HoaToc     []string `yaml:"hoa_toc"`
@@ -46,11 +48,30 @@ type RulesFile struct {
 	} `yaml:"audience"`
 	AutoReplySubjects []string `yaml:"auto_reply_subjects"`
 	TestWords         []string `yaml:"test_words"`
-	Lexicon           struct {
-		Personal []string `yaml:"personal"`
-		Work     []string `yaml:"work"`
-		Meeting  []string `yaml:"meeting"`
+	// PersonalDomains are the domains of consumer mailboxes (Gmail,
+	// Yahoo …): mail that goes only to such boxes is one personal cue.
+	PersonalDomains []string `yaml:"personal_domains"`
+	Lexicon         struct {
+		Personal    []string `yaml:"personal"`
+		Work        []string `yaml:"work"`
+		Meeting     []string `yaml:"meeting"`
+		Invitation  []string `yaml:"invitation"`
+		Appointment []string `yaml:"appointment"`
+		Automatic   []string `yaml:"automatic"`
+		Lure        []string `yaml:"lure"`
 	} `yaml:"lexicon"`
+}
+
+// MailMarking is how a sender marks the mail itself secret: a secrecy
+// level word right after one of Nouns ("tài liệu mật", "văn bản này là
+// tối mật") and one of Restrictions ("không chuyển tiếp") in the same or
+// the next line, in either order. Matched with diacritics.
+type MailMarking struct {
+	Nouns        []string `yaml:"nouns"`
+	Restrictions []string `yaml:"restrictions"`
+	// Between are words that may stand between the noun and the level
+	// ("này", "là", "thuộc loại", "ở mức").
+	Between []string `yaml:"between"`
 }
 
 // TypeRule describes one primary type.
@@ -82,7 +103,9 @@ type Weights struct {
 	Meeting           float64 `yaml:"meeting"`
 	Personal          float64 `yaml:"personal"`
 	PersonalThreshold float64 `yaml:"personal_threshold"`
+	PersonalMinCues   int     `yaml:"personal_min_cues"`
 	DraftPenalty      float64 `yaml:"draft_penalty"`
+	Invitation        float64 `yaml:"invitation"`
 }
 
 // The type ids the code itself refers to. They must exist in the rules.
@@ -113,7 +136,12 @@ type rules struct {
 	signers    []string
 	secrecy    map[string]string // toneKey(stamp) → level
 	urgency    map[string]string
-	mailSecret []mailPhrase
+	secLabels  []string // toneKey of "độ mật"-style labels
+	mailNouns  [][]string
+	mailBetw   map[string]bool
+	mailNounsF [][]string // folded, for unaccented text
+	mailBetwF  map[string]bool
+	restrFold  [][]byte // folded restrictions: the cheap test before toneKey
 	deptWords  []string
 	intWords   []string
 	deptAddr   []addrGlob
@@ -124,13 +152,8 @@ type rules struct {
 	extWords   []string // lower case NFC, diacritics kept
 	autoSubj   []string
 	testWords  map[string]bool
+	persDom    map[string]bool // lower case
 	lex        *lexicon
-}
-
-// mailPhrase is a folded phrase by which a sender marks the mail secret.
-type mailPhrase struct {
-	level   string
-	phraseB []byte
 }
 
 type nameRule struct {
@@ -143,34 +166,35 @@ const (
 	lexPersonal = iota
 	lexWork
 	lexMeeting
+	lexInvitation
+	lexAppointment
+	lexAutomatic
+	lexLure
 	lexGroups
 )
 
 func loadRules(path string) (*rules, error) {
-	data := defaultRules
-	if path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("classify: read rules: %w", err)
-		}
-		data = b
+	if path == "" {
+		return parseRules(defaultRules, "built-in rules")
 	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("classify: read rules: %w", err)
+	}
+	return parseRules(b, path)
+}
+
+// parseRules decodes (unknown keys refused) and compiles rules read from
+// src.
+func parseRules(data []byte, src string) (*rules, error) {
 	var f RulesFile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		src := path
-		if src == "" {
-			src = "built-in rules"
-		}
 		return nil, fmt.Errorf("classify: parse %s: %w", src, err)
 	}
 	r, err := compileRules(f)
 	if err != nil {
-		src := path
-		if src == "" {
-			src = "built-in rules"
-		}
 		return nil, fmt.Errorf("classify: %s: %w", src, err)
 	}
 	return r, nil
@@ -244,15 +268,27 @@ func compileRules(f RulesFile) (*rules, error) {
 			r.secrecy[toneKey(s)] = lvl
 		}
 	}
-	for lvl, list := range f.Secrecy.MailPhrases {
-		switch lvl {
-		case "mat", "toi_mat", "tuyet_mat":
-		default:
-			errs = append(errs, fmt.Errorf("secrecy.mail_phrases: unknown level %q", lvl))
+	for _, s := range f.Secrecy.Labels {
+		r.secLabels = append(r.secLabels, toneKey(s))
+	}
+	mm := f.Secrecy.MailMarking
+	for _, s := range mm.Nouns {
+		r.mailNouns = append(r.mailNouns, strings.Fields(toneKey(s)))
+	}
+	for _, s := range mm.Nouns {
+		r.mailNounsF = append(r.mailNounsF, strings.Fields(foldString(s)))
+	}
+	r.mailBetw, r.mailBetwF = map[string]bool{}, map[string]bool{}
+	for _, s := range mm.Between {
+		for _, t := range strings.Fields(toneKey(s)) {
+			r.mailBetw[t] = true
 		}
-		for _, p := range list {
-			r.mailSecret = append(r.mailSecret, mailPhrase{level: lvl, phraseB: []byte(foldString(p))})
+		for _, t := range strings.Fields(foldString(s)) {
+			r.mailBetwF[t] = true
 		}
+	}
+	for _, s := range mm.Restrictions {
+		r.restrFold = append(r.restrFold, []byte(foldString(s)))
 	}
 	for lvl, list := range map[string][]string{"hoa_toc": f.Urgency.HoaToc, "thuong_khan": f.Urgency.ThuongKhan, "khan": f.Urgency.Khan} {
 		for _, s := range list {
@@ -288,8 +324,13 @@ func compileRules(f RulesFile) (*rules, error) {
 	for _, s := range f.TestWords {
 		r.testWords[foldString(s)] = true
 	}
+	r.persDom = map[string]bool{}
+	for _, s := range f.PersonalDomains {
+		r.persDom[strings.ToLower(s)] = true
+	}
 	lex := newLexicon()
-	for g, list := range [lexGroups][]string{f.Lexicon.Personal, f.Lexicon.Work, f.Lexicon.Meeting} {
+	lx := f.Lexicon
+	for g, list := range [lexGroups][]string{lx.Personal, lx.Work, lx.Meeting, lx.Invitation, lx.Appointment, lx.Automatic, lx.Lure} {
 		for _, p := range list {
 			if err := lex.add(p, g); err != nil {
 				errs = append(errs, fmt.Errorf("lexicon: %w", err))
@@ -300,6 +341,10 @@ func compileRules(f RulesFile) (*rules, error) {
 	if f.Weights.PersonalThreshold <= 0 {
 		errs = append(errs, errors.New("weights.personal_threshold: must be > 0"))
 	}
+	if f.Weights.PersonalMinCues < 2 {
+		// One weak cue is never enough to call mail personal (issue 10).
+		errs = append(errs, errors.New("weights.personal_min_cues: must be >= 2"))
+	}
 	return r, errors.Join(errs...)
 }
 
@@ -309,181 +354,4 @@ func lowerGlobs(in []string) []addrGlob {
 		out[i] = compileGlob(strings.ToLower(s))
 	}
 	return out
-}
-
-// lexicon matches folded phrases of up to lexMaxWords words in one pass
-// over the tokens of a text. A phrase is keyed by its token hashes folded
-// from the last token back to the first, so at each token the scan extends
-// the key leftwards one word at a time and stops as soon as the words seen
-// are no phrase's ending (the suffix set): most tokens cost one hash and
-// two table probes whatever the lexicon size.
-type lexicon struct {
-	phrases hashTable // key → index into ents
-	endings hashTable // keys of every phrase suffix (all lengths)
-	ents    []lexEntry
-	words   int
-	// lastWord is a bit set of the one-word ending keys (bit key>>52): a
-	// token whose bit is clear ends no phrase, which is most tokens, and
-	// the scan moves on after one look into 512 bytes that stay in cache
-	// instead of probing the endings table.
-	lastWord [1 << 12 / 64]uint64
-}
-
-type lexEntry struct {
-	phrase string
-	group  int
-	id     int // index in lexicon.ents
-}
-
-const lexMaxWords = 6
-
-func newLexicon() *lexicon { return &lexicon{} }
-
-// FNV-1a, 64 bits.
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func tokenHash(tok []byte) uint64 {
-	h := uint64(fnvOffset)
-	for _, c := range tok {
-		h ^= uint64(c)
-		h *= fnvPrime
-	}
-	return h
-}
-
-const seqSeed = uint64(0x9E3779B97F4A7C15)
-
-// seqMix adds one token hash to a sequence key.
-func seqMix(h, x uint64) uint64 {
-	h = (h ^ x) * 0xBF58476D1CE4E5B9
-	h ^= h >> 31
-	return h
-}
-
-func (l *lexicon) add(phrase string, group int) error {
-	f := foldString(phrase)
-	toks := strings.Fields(f)
-	if len(toks) == 0 {
-		return fmt.Errorf("phrase %q has no words", phrase)
-	}
-	if len(toks) > lexMaxWords {
-		return fmt.Errorf("phrase %q has more than %d words", phrase, lexMaxWords)
-	}
-	l.words = max(l.words, len(toks))
-	l.ents = append(l.ents, lexEntry{phrase: f, group: group, id: len(l.ents)})
-	h := seqSeed
-	for i := len(toks) - 1; i >= 0; i-- {
-		h = seqMix(h, tokenHash([]byte(toks[i])))
-		l.endings.put(h|1, 0)
-		if i == len(toks)-1 {
-			l.lastWord[(h|1)>>58] |= 1 << ((h | 1) >> 52 & 63)
-		}
-	}
-	l.phrases.put(h|1, int32(len(l.ents)-1))
-	return nil
-}
-
-// hashTable is an open-addressing map from non-zero uint64 keys to int32,
-// kept at most half full. It is built when the rules load and only read
-// afterwards.
-type hashTable struct {
-	keys []uint64
-	vals []int32
-	mask uint64
-	n    int
-}
-
-func (t *hashTable) put(key uint64, val int32) {
-	if len(t.keys) == 0 || (t.n+1)*2 > len(t.keys) {
-		size := 64
-		for size < (t.n+1)*4 {
-			size *= 2
-		}
-		oldK, oldV := t.keys, t.vals
-		t.keys = make([]uint64, size)
-		t.vals = make([]int32, size)
-		t.mask = uint64(size - 1)
-		t.n = 0
-		for i, k := range oldK {
-			if k != 0 {
-				t.insert(k, oldV[i])
-			}
-		}
-	}
-	t.insert(key, val)
-}
-
-func (t *hashTable) insert(key uint64, val int32) {
-	for i := key & t.mask; ; i = (i + 1) & t.mask {
-		if t.keys[i] == key {
-			t.vals[i] = val
-			return
-		}
-		if t.keys[i] == 0 {
-			t.keys[i] = key
-			t.vals[i] = val
-			t.n++
-			return
-		}
-	}
-}
-
-func (t *hashTable) get(key uint64) (int32, bool) {
-	if len(t.keys) == 0 {
-		return 0, false
-	}
-	for i := key & t.mask; ; i = (i + 1) & t.mask {
-		switch t.keys[i] {
-		case 0:
-			return 0, false
-		case key:
-			return t.vals[i], true
-		}
-	}
-}
-
-// scan calls hit for every lexicon phrase found in folded text (the output
-// of appendFold: lower-case words separated by single spaces), ordered by
-// the phrase's last word, shorter phrases first.
-func (l *lexicon) scan(folded []byte, hit func(e *lexEntry)) {
-	if len(l.ents) == 0 {
-		return
-	}
-	// ring holds the hashes of the latest tokens, the newest at ring[at];
-	// its size is a power of two at least lexMaxWords.
-	var ring [8]uint64
-	at, n := 0, 0
-	for i := 0; i < len(folded); {
-		if folded[i] == ' ' {
-			i++
-			continue
-		}
-		// tokenHash, computed while looking for the token's end.
-		th := uint64(fnvOffset)
-		for ; i < len(folded) && folded[i] != ' '; i++ {
-			th ^= uint64(folded[i])
-			th *= fnvPrime
-		}
-		at = (at + 1) & 7
-		ring[at] = th
-		n++
-		key := seqMix(seqSeed, th) | 1
-		if l.lastWord[key>>58]&(1<<(key>>52&63)) == 0 {
-			continue // no phrase ends with this word
-		}
-		h := seqSeed
-		for k := 0; k < l.words && k < n; k++ {
-			h = seqMix(h, ring[(at-k)&7])
-			key := h | 1
-			if _, ok := l.endings.get(key); !ok {
-				break
-			}
-			if v, ok := l.phrases.get(key); ok {
-				hit(&l.ents[v])
-			}
-		}
-	}
 }

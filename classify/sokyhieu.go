@@ -91,7 +91,7 @@ func ParseSoKyHieu(s string) (SoKyHieu, int, bool) {
 	default:
 		return k, 0, false
 	}
-	if !isUpperCode(k.Segments[0]) && !isAbbrevShape(k.Segments[0]) {
+	if !codeShape(k.Segments) {
 		return k, 0, false
 	}
 	var b strings.Builder
@@ -195,10 +195,50 @@ func isUpperCode(s string) bool {
 	return letters > 0 && upper
 }
 
-// isAbbrevShape accepts the mixed-case ND 30 abbreviations: TTr, CTr, QyĐ.
+// isAbbrevShape accepts the mixed-case ND 30 abbreviations: TTr, CTr,
+// QyĐ, CĐi: at most four letters, capitals but for one small letter, at
+// least two capitals ("Usb", "Fix" are words, not codes).
 func isAbbrevShape(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsUpper(r) && utf8.RuneCountInString(s) <= 4
+	upper, lower, n := 0, 0, 0
+	for _, r := range s {
+		n++
+		switch {
+		case unicode.IsUpper(r):
+			upper++
+		case unicode.IsLower(r):
+			lower++
+		default:
+			return false
+		}
+	}
+	return n <= 4 && upper >= 2 && lower <= 1
+}
+
+// maxCodeSegments and maxCodeLen bound the code part of a số ký hiệu as
+// Decree 30 writes it: a type abbreviation and an issuer code, or an
+// issuer and its unit, perhaps a sub-unit ("15/TB-TTTL", "1434/SVHTT-VP",
+// "30/2020/NĐ-CP", "12/BC-UBND-VX").
+const (
+	maxCodeSegments = 4
+	maxCodeLen      = 12
+)
+
+// codeShape: the segments are codes as Decree 30 writes them, capitals
+// and digits (the first may be a mixed-case abbreviation), short and few.
+// A patch or log file name ("0001-usb-hub-add-early-rejection") is words.
+func codeShape(segs []string) bool {
+	if len(segs) == 0 || len(segs) > maxCodeSegments {
+		return false
+	}
+	for i, s := range segs {
+		if utf8.RuneCountInString(s) > maxCodeLen {
+			return false
+		}
+		if !isUpperCode(s) && !(i == 0 && isAbbrevShape(s)) {
+			return false
+		}
+	}
+	return true
 }
 
 // findSoKyHieu looks for "Số:" / "Số" / "So:" followed by a number in a
@@ -285,10 +325,19 @@ func findLooseNumber(s string) (SoKyHieu, bool) {
 
 // fileNameNumber recognises a number written into a file name with '-' or
 // '_' for '/': "185-KH-TTTL", "07_TTTL-HCTH_2502", "220-bc-tttl.signed".
-func fileNameNumber(name string) (SoKyHieu, bool) {
+// It has the Decree 30 shape or it is not one: two or three codes after
+// the number, the first a type abbreviation of the rules (any case) or
+// every code in capitals. "0001-usb-hub-add-early-rejection.patch" and
+// "trace-20190514-fail.txt" are names, not numbers.
+func (c *Classifier) fileNameNumber(name string) (SoKyHieu, bool) {
 	for i := 0; i < len(name); i++ {
 		if name[i] < '0' || name[i] > '9' || (i > 0 && name[i-1] >= '0' && name[i-1] <= '9') {
 			continue
+		}
+		if i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(name[:i]); unicode.IsLetter(r) {
+				continue
+			}
 		}
 		j := i
 		for j < len(name) && name[j] >= '0' && name[j] <= '9' {
@@ -298,21 +347,29 @@ func fileNameNumber(name string) (SoKyHieu, bool) {
 			continue
 		}
 		segs, _ := scanCodeSegments(name[j+1:], '-')
-		if len(segs) < 2 {
-			continue
-		}
-		for x := range segs {
-			segs[x] = strings.ToUpper(segs[x])
-		}
-		if !isUpperCode(segs[0]) {
-			continue
-		}
 		// Trailing dates (25022025) are not segments.
 		for len(segs) > 2 && allDigits(segs[len(segs)-1]) {
 			segs = segs[:len(segs)-1]
 		}
-		k := SoKyHieu{Number: name[i:j], Segments: segs}
-		k.Text = k.Number + "/" + strings.Join(segs, "-")
+		if len(segs) < 2 || len(segs) > 3 {
+			continue
+		}
+		known := false
+		if _, ok := c.rules.abbrevCI[strings.ToUpper(foldString(segs[0]))]; ok {
+			known = true
+		}
+		if !known && !codeShape(segs) {
+			continue
+		}
+		up := make([]string, len(segs))
+		for x := range segs {
+			up[x] = strings.ToUpper(segs[x])
+		}
+		if !codeShape(up) {
+			continue
+		}
+		k := SoKyHieu{Number: name[i:j], Segments: up}
+		k.Text = k.Number + "/" + strings.Join(up, "-")
 		return k, true
 	}
 	return SoKyHieu{}, false

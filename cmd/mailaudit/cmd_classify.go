@@ -28,7 +28,8 @@ type classifyLine struct {
 //
 // PATHs are .eml files or folders searched for .eml files. It returns the
 // process exit code: 0 when every file was read, 1 when some could not be
-// opened, 2 on usage errors.
+// opened or the classifier panicked on one (the verdict's "panic: …"
+// error, also reported on stderr: a panic is a bug), 2 on usage errors.
 func cmdClassify(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("classify", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -64,6 +65,12 @@ func cmdClassify(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			fmt.Fprintf(stderr, "mailaudit classify: %v\n", err)
 			failed = true
 			continue
+		}
+		for _, e := range v.Errors {
+			if strings.HasPrefix(e, "panic:") {
+				fmt.Fprintf(stderr, "mailaudit classify: %s: classifier bug: %s\n", f, e)
+				failed = true
+			}
 		}
 		if *asJSON {
 			if err := enc.Encode(classifyLine{File: f, Verdict: v}); err != nil {

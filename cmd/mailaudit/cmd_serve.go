@@ -48,7 +48,7 @@ func cmdCheckConfig(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	// The rules file and the roster are read too: a config that names a
 	// broken roster is not a good config.
-	if _, err := buildRuntime(cfg); err != nil {
+	if _, _, err := buildRuntimePolicy(cfg, nil); err != nil {
 		fmt.Fprintln(stderr, "mailaudit: "+oneLine(err))
 		return 1
 	}
@@ -108,23 +108,19 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
-// buildRuntime makes everything a reload replaces: TLS, classifier, policy
-// with its roster. Relative file names are taken from the config's folder.
-func buildRuntime(cfg *config.Config) (*relay.Runtime, error) {
-	rt, _, err := buildRuntimePolicy(cfg)
-	return rt, err
-}
-
-// buildRuntimePolicy is buildRuntime that also returns the policy engine,
-// whose roster the dashboard shows.
-func buildRuntimePolicy(cfg *config.Config) (*relay.Runtime, *policy.Engine, error) {
+// buildRuntimePolicy makes everything a reload replaces: TLS, classifier,
+// policy with its roster; it also returns the policy engine, whose roster
+// the dashboard shows. Relative file names are taken from the config's
+// folder. cm (nil: not counted) carries the classifier's counters across
+// reloads.
+func buildRuntimePolicy(cfg *config.Config, cm *classify.Metrics) (*relay.Runtime, *policy.Engine, error) {
 	tlsConf, err := relay.LoadTLS(cfg.TLS, cfg.Hostname)
 	if err != nil {
 		return nil, nil, err
 	}
 	cc := cfg.Classify
 	cc.Rules = relative(cfg.Path, cc.Rules)
-	cl, err := classify.New(cc)
+	cl, err := classify.New(cc, classify.WithMetrics(cm))
 	if err != nil {
 		return nil, nil, fmt.Errorf("classify: %w", err)
 	}
@@ -173,7 +169,8 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	rt, pe, err := buildRuntimePolicy(cfg)
+	cm := classify.NewMetrics(reg)
+	rt, pe, err := buildRuntimePolicy(cfg, cm)
 	if err != nil {
 		return err
 	}
@@ -267,7 +264,7 @@ func serve(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
 	for {
 		select {
 		case <-hup:
-			if pe, rt := reload(r, cfg, log); pe != nil {
+			if pe, rt := reload(r, cfg, cm, log); pe != nil {
 				engine.Store(pe)
 				if mbox != nil {
 					mbox.Swap(mailboxRuntime(rt))
@@ -372,12 +369,12 @@ func migrateNode(ctx context.Context, ac audit.Config, schema audit.Schema, addr
 
 // reload reads the config file again and swaps the runtime; a config that
 // does not validate is refused and the running one kept.
-func reload(r *relay.Relay, old *config.Config, log *slog.Logger) (*policy.Engine, *relay.Runtime) {
+func reload(r *relay.Relay, old *config.Config, cm *classify.Metrics, log *slog.Logger) (*policy.Engine, *relay.Runtime) {
 	cfg, err := config.Load(old.Path)
 	if err == nil {
 		var rt *relay.Runtime
 		var pe *policy.Engine
-		if rt, pe, err = buildRuntimePolicy(cfg); err == nil {
+		if rt, pe, err = buildRuntimePolicy(cfg, cm); err == nil {
 			if !reflect.DeepEqual(cfg.Audit, old.Audit) {
 				log.Warn("audit settings changed; they take effect at restart")
 			}
