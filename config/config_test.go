@@ -72,3 +72,20 @@ func TestConfigDashboardSection(t *testing.T) {
 		}
 	}
 }
+
+// TestDashboardThresholdsAreTheReports: the dashboard's low-usage list and
+// `mailaudit report low-usage` judge by one setting, reports:; the
+// dashboard section has no thresholds of its own to disagree with it.
+func TestDashboardThresholdsAreTheReports(t *testing.T) {
+	const dash = "dashboard: {addr: \"127.0.0.1:8088\", proxy_header: X-Remote-User, proxy_networks: [10.0.0.5/32]}\n"
+	cfg, err := parse(t, "127.0.0.1:2526", "none", dash+"reports: {min_messages: 7, min_active_days: 3}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Dashboard.Thresholds; got != cfg.Reports || got.MinMessages != 7 || got.MinActiveDays != 3 {
+		t.Errorf("dashboard thresholds %+v, reports %+v", got, cfg.Reports)
+	}
+	if _, err := parse(t, "127.0.0.1:2526", "none", "dashboard: {addr: \"127.0.0.1:8088\", min_messages: 3}\n"); err == nil {
+		t.Error("dashboard.min_messages accepted: thresholds belong to reports:")
+	}
+}

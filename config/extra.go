@@ -38,7 +38,9 @@ func (e *Extra) validate() error {
 		return err
 	}
 	if e.Dashboard != nil {
-		d := e.Dashboard.WithDefaults()
+		d := *e.Dashboard
+		d.Thresholds = e.Reports
+		d = d.WithDefaults()
 		e.Dashboard = &d
 		if err := e.Dashboard.Validate(); err != nil {
 			return err

@@ -44,9 +44,10 @@ type DashboardConfig struct {
 	// MaxQueries caps the report queries running at once (default 2);
 	// more requests wait, then get 503.
 	MaxQueries int `yaml:"max_queries"`
-	// Low-usage thresholds shown on the usage page, per quarter.
-	MinMessages   uint64 `yaml:"min_messages"`    // default 10
-	MinActiveDays uint64 `yaml:"min_active_days"` // default 5
+	// Thresholds are the low-usage thresholds of the config's reports:
+	// section, so the dashboard and the report command never disagree on
+	// who is a low user (set by config validation, not a key of its own).
+	Thresholds Thresholds `yaml:"-"`
 }
 
 // DashboardUser is one login.
@@ -58,11 +59,8 @@ type DashboardUser struct {
 // WithDefaults fills unset thresholds, the query cap and the cookie flag.
 // Proxy networks get no default (see ProxyHeader).
 func (c DashboardConfig) WithDefaults() DashboardConfig {
-	if c.MinMessages == 0 {
-		c.MinMessages = 10
-	}
-	if c.MinActiveDays == 0 {
-		c.MinActiveDays = 5
+	if c.Thresholds == (Thresholds{}) {
+		c.Thresholds = DefaultThresholds()
 	}
 	if c.MaxQueries == 0 {
 		c.MaxQueries = 2

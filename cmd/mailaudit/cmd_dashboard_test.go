@@ -88,7 +88,7 @@ func TestDashboardCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	dashAddr := freeAddr(t)
-	section := fmt.Sprintf("dashboard:\n  addr: %s\n  session_key: %q\n  users: [{name: kiemtoan, bcrypt: %q}]\n  min_messages: 3\n  min_active_days: 2\n",
+	section := fmt.Sprintf("dashboard:\n  addr: %s\n  session_key: %q\n  users: [{name: kiemtoan, bcrypt: %q}]\nreports:\n  min_messages: 3\n  min_active_days: 2\n",
 		dashAddr, dashboardKey, hash)
 	cfgPath, _ := dashboardConfig(t, env.Server.Addr(), "127.0.0.1:9", env.RosterPath, "", section)
 

@@ -56,7 +56,7 @@ func startDashboardEnv(t *testing.T, edit ...func(*report.DashboardConfig)) (*ht
 		t.Fatal(err)
 	}
 	cfg := report.DashboardConfig{Addr: "127.0.0.1:0", Users: []report.DashboardUser{{Name: testUser, Hash: string(hash)}},
-		MinMessages: 3, MinActiveDays: 2, SessionKey: testKey}
+		Thresholds: report.Thresholds{MinMessages: 3, MinActiveDays: 2}, SessionKey: testKey}
 	for _, e := range edit {
 		e(&cfg)
 	}

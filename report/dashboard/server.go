@@ -397,7 +397,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) thresholds() report.Thresholds {
-	return report.Thresholds{MinMessages: s.cfg.MinMessages, MinActiveDays: s.cfg.MinActiveDays}
+	return s.cfg.Thresholds
 }
 
 func (s *Server) usage(w http.ResponseWriter, r *http.Request) {
