@@ -3,10 +3,6 @@ package mailbox
 import (
 	"context"
 	"time"
-
-	"github.com/google/uuid"
-
-	"mailaudit/audit"
 )
 
 // sweepEvery is how often the guard is asked for refusal counts whose
@@ -33,20 +29,7 @@ func (p *Proxy) sweepLoop() {
 func (p *Proxy) reportRefusals() {
 	cfg := p.runtime().Config
 	for _, r := range p.guard.Sweep() {
-		user := r.User
-		if user == "" {
-			user = "(several)"
-		}
-		ev := &audit.AuthEvent{
-			EventID:  uuid.Must(uuid.NewV7()),
-			Time:     time.Now().UTC(),
-			Instance: cfg.Instance,
-			User:     user,
-			ClientIP: r.IP.String(),
-			Result:   "locked",
-			Attempts: r.Refused,
-			Service:  r.Service,
-		}
+		ev := r.Event(cfg.Instance)
 		if err := p.sink.RecordAuth(context.Background(), ev); err != nil {
 			p.log.Error("mailbox login audit record lost", "client", ev.ClientIP, "err", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -229,20 +228,7 @@ func looksLikeDomain(d string) bool {
 func (r *Relay) reportRefusals() {
 	cfg := r.runtime().Config
 	for _, p := range r.guard.Sweep() {
-		user := p.User
-		if user == "" {
-			user = "(several)"
-		}
-		ev := &audit.AuthEvent{
-			EventID:  uuid.Must(uuid.NewV7()),
-			Time:     time.Now().UTC(),
-			Instance: cfg.Instance,
-			User:     user,
-			ClientIP: addrString(p.IP),
-			Result:   "locked",
-			Attempts: p.Refused,
-			Service:  p.Service,
-		}
+		ev := p.Event(cfg.Instance)
 		if p.Service == audit.ServiceSMTP {
 			ev.UpstreamCode = errAuthLocked.Code // the reply those refusals got
 		}
@@ -250,11 +236,4 @@ func (r *Relay) reportRefusals() {
 			r.log.Error("auth audit record lost", "client", ev.ClientIP, "err", err)
 		}
 	}
-}
-
-func addrString(a netip.Addr) string {
-	if !a.IsValid() {
-		return ""
-	}
-	return a.String()
 }

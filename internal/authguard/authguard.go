@@ -40,6 +40,10 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"mailaudit/audit"
 )
 
 // Limits configures a Guard. A zero count disables that limit.
@@ -185,6 +189,31 @@ type Pending struct {
 	User    string // the login of all these refusals, "" when they named several
 	Service string // the service of the last of them
 	Refused int
+}
+
+// Event is the auth_events row that reports p: result "locked", the
+// refused count in Attempts, "(several)" when the refusals named more than
+// one login. The relay and the mailbox proxy both sweep the one Guard and
+// write these rows alike; the relay adds the SMTP reply code.
+func (p Pending) Event(instance string) *audit.AuthEvent {
+	user := p.User
+	if user == "" {
+		user = "(several)"
+	}
+	ip := ""
+	if p.IP.IsValid() {
+		ip = p.IP.String()
+	}
+	return &audit.AuthEvent{
+		EventID:  uuid.Must(uuid.NewV7()),
+		Time:     time.Now().UTC(),
+		Instance: instance,
+		User:     user,
+		ClientIP: ip,
+		Result:   "locked",
+		Attempts: p.Refused,
+		Service:  p.Service,
+	}
 }
 
 // Sweep forgets expired counts and locks and returns the refusals still
