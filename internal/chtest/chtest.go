@@ -31,8 +31,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
-	"net"
+	"mailaudit/internal/freeport"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,52 +212,15 @@ func findBinary() ([]string, error) {
 		"install it with 'apt-get install -y clickhouse-server' (the project's test command does)")
 }
 
-// freePorts finds n distinct free loopback ports for a server to bind.
-//
-// They are taken below the kernel's ephemeral range
-// (net.ipv4.ip_local_port_range): a port from that range, as ":0" hands
-// out, can be taken by any outgoing connection of the many tests running
-// in parallel in the moment between choosing it and the server binding it,
-// and the server then dies with "Address already in use" (seen in CI).
-// Below the range only another harness choosing ports can collide, and
-// each port is held until all are chosen.
+// freePorts returns n free loopback ports for a server (see
+// internal/freeport for why they are not the kernel's ":0" choice).
 func freePorts(t testing.TB, n int) []int {
 	t.Helper()
-	lo, hi := 15000, ephemeralLow()-1
-	ls := make([]net.Listener, 0, n)
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	ports := make([]int, 0, n)
-	for tries := 0; len(ports) < n; tries++ {
-		if tries > 1000 {
-			t.Fatalf("chtest: no free port between %d and %d", lo, hi)
-		}
-		p := lo + rand.IntN(hi-lo+1)
-		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
-		if err != nil {
-			continue
-		}
-		ls = append(ls, l)
-		ports = append(ports, p)
+	ports, err := freeport.Loopback(n)
+	if err != nil {
+		t.Fatalf("chtest: %v", err)
 	}
 	return ports
-}
-
-// ephemeralLow is the first port of the kernel's ephemeral range (Linux's
-// default when it cannot be read).
-func ephemeralLow() int {
-	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
-	if err == nil {
-		if f := strings.Fields(string(b)); len(f) == 2 {
-			if lo, err := strconv.Atoi(f[0]); err == nil && lo > 16000 {
-				return lo
-			}
-		}
-	}
-	return 32768
 }
 
 // Addr is the native-protocol address, "127.0.0.1:PORT".

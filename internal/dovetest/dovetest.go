@@ -34,6 +34,7 @@ import (
 	"testing"
 	"time"
 
+	"mailaudit/internal/freeport"
 	"mailaudit/internal/maildir"
 )
 
@@ -394,24 +395,8 @@ func chownTree(dir, uid, gid string) error {
 	})
 }
 
-func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	var ports []int
-	for i := 0; i < n; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
+// freePorts: see internal/freeport for why not the kernel's ":0" choice.
+func freePorts(n int) ([]int, error) { return freeport.Loopback(n) }
 
 // writeCert writes a throw-away self-signed certificate for localhost
 // (cert.pem, key.pem) into dir.
