@@ -31,7 +31,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"mailaudit/internal/freeport"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -45,6 +44,8 @@ import (
 
 	"github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+
+	"mailaudit/internal/freeport"
 )
 
 // StartTimeout bounds how long Start waits for a server to answer. 18.16 on
