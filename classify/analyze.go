@@ -117,6 +117,10 @@ func (d *docInfo) best() (string, float64) {
 type scanner struct {
 	r    *rules
 	fbuf []byte
+	// fbufArr is fbuf's storage: a line the scan folds is at most
+	// maxStructLine bytes, and its fold no longer (only a rare letter
+	// outside Latin can grow, and append then moves fbuf to the heap).
+	fbufArr [maxStructLine + 16]byte
 	// lex is the text the lexicon reads (see decide): the folded subject,
 	// then appendFold of the first lexBodyBytes of the body's segments,
 	// each followed by a space, then the file names. The line scan of the
@@ -217,7 +221,11 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 			}
 			if len(line) > maxStructLine {
 				if s.lexLine {
-					s.lexAdd(appendFold(s.fbuf[:0], line))
+					// Folded straight onto lex (the same bytes as lexAdd of
+					// its fold: both folds start after a space): a prose
+					// line is longer than fbuf's storage.
+					s.lex = appendFold(s.lex, line)
+					s.lexAdd(nil)
 				}
 				capture = nil
 				if strings.HasSuffix(line, "./.") {

@@ -92,7 +92,8 @@ func (c *Classifier) Classify(ctx context.Context, r io.Reader, env Envelope) (v
 		ctx = context.Background()
 	}
 	w := &walker{c: c, lim: c.lim, ctx: ctx, deadline: time.Now().Add(c.lim.Timeout)}
-	w.body = &unit{where: "body", att: -1}
+	w.bodyUnit = unit{where: "body", att: -1}
+	w.body = &w.bodyUnit
 	sp, _ := c.scratch.Get().(*[]byte)
 	if sp != nil {
 		w.scratch = (*sp)[:0]

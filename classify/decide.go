@@ -80,7 +80,9 @@ func (c *Classifier) gather(e *evidence, w *walker, h *Headers, env Envelope) {
 			e.auto = true
 		}
 	}
-	sc := &scanner{r: r, fbuf: make([]byte, 0, maxStructLine+16)}
+	sc := &w.sc
+	*sc = scanner{r: r}
+	sc.fbuf = sc.fbufArr[:0]
 	sc.subjLevel = hasTokenString(e.fsubj, "mat")
 
 	// The lexicon text (subject, body opening, file names) is built in

@@ -103,6 +103,12 @@ type walker struct {
 	calendar bool // an iCalendar meeting request (METHOD:REQUEST)
 	ticks    int
 	scratch  []byte // reused body buffer, see readBody
+
+	// Storage held in the walker, which is allocated once per message
+	// anyway: the body unit and decide's line scanner (with its fold
+	// buffer) were three more allocations on the relay's small messages.
+	bodyUnit unit
+	sc       scanner
 }
 
 func (w *walker) addErr(e string) {
