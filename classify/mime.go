@@ -104,11 +104,9 @@ type walker struct {
 	ticks    int
 	scratch  []byte // reused body buffer, see readBody
 
-	// Storage held in the walker, which is allocated once per message
-	// anyway: the body unit and decide's line scanner (with its fold
-	// buffer) were three more allocations on the relay's small messages.
+	// bodyUnit is body's storage: the walker is allocated once per
+	// message anyway, a separate unit was one more allocation.
 	bodyUnit unit
-	sc       scanner
 }
 
 func (w *walker) addErr(e string) {
