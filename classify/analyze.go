@@ -385,7 +385,13 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo, headNo int) *stri
 	}
 	// Heading.
 	if d.heading == "" && letters >= 4 {
-		if typ, ok := r.headings[string(f)]; ok {
+		// A line longer than every heading is none: most lines are prose,
+		// and hashing them whole for the lookup was a fifteenth of cell.
+		typ, ok := "", false
+		if len(f) <= r.headMaxLen {
+			typ, ok = r.headings[string(f)]
+		}
+		if ok {
 			d.setHeading(r, typ, upper, where, cell)
 		} else if upper && bytes.Count(f, []byte{' '}) < 14 {
 			// "LỊCH CÔNG TÁC TUẦN 22", "BÁO CÁO TÌNH HÌNH …": the heading
@@ -531,7 +537,7 @@ func trimLine(s string) string {
 	if n := len(t); n > 0 && t[n-1] == '\r' {
 		t = t[:n-1]
 	}
-	if n := len(t); n > 0 && t[0] > ' ' && t[0] < 0x7F && t[0] != '>' && t[n-1] > ' ' && t[n-1] < 0x7F {
+	if n := len(t); n > 0 && t[n-1] > ' ' && t[n-1] < 0x7F && startsPlain(t) {
 		return t
 	}
 	s = strings.TrimSpace(s)
@@ -540,6 +546,23 @@ func trimLine(s string) string {
 	}
 	s = strings.TrimPrefix(s, "\u00a0")
 	return strings.TrimRight(s, " \t\r\u00a0")
+}
+
+// startsPlain: t (not empty) starts with a character trimLine keeps: a
+// printable ASCII character other than '>', or a letter of the Latin and
+// Vietnamese ranges (lead byte C3–DF: U+00C0–U+07FF, no white space there;
+// lead byte E1: U+1000–U+1FFF but for E1 9A, where U+1680 is a space),
+// which is how Vietnamese lines usually start (Đ, Ô, Ấ …).
+func startsPlain(t string) bool {
+	switch c := t[0]; {
+	case c > ' ' && c < 0x7F:
+		return c != '>'
+	case c >= 0xC3 && c <= 0xDF:
+		return true
+	case c == 0xE1:
+		return len(t) > 1 && t[1] != 0x9A
+	}
+	return false
 }
 
 func trimFoldSpace(b []byte) []byte {

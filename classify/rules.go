@@ -130,6 +130,7 @@ type rules struct {
 	abbrevCI   map[string]string // upper-cased, unaccented → type (file names, typed mail)
 	headings   map[string]string // folded heading → type
 	headMaxW   int               // most words in a heading
+	headMaxLen int               // longest folded heading, bytes: a longer line is none
 	names      []nameRule        // folded names, longest first
 	fileTok    map[string]string // folded file token → type
 	motto      [][]byte          // folded
@@ -240,6 +241,7 @@ func compileRules(f RulesFile) (*rules, error) {
 			fh := foldString(h)
 			r.headings[fh] = t.ID
 			r.headMaxW = max(r.headMaxW, strings.Count(fh, " ")+1)
+			r.headMaxLen = max(r.headMaxLen, len(fh))
 		}
 		for _, n := range t.Names {
 			r.names = append(r.names, nameRule{foldString(n), t.ID})

@@ -267,11 +267,9 @@ func indexSoLabel(s string) int {
 		if c != 'S' && c != 's' {
 			continue
 		}
-		if i > 0 {
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
-				continue
-			}
-		}
+		// The letter after S and the digit are looked at first: they
+		// reject most S's ("sau", "sách") before the word boundary costs
+		// a rune decode.
 		j := i + 1
 		// ố (C3 B4? no: U+1ED1 = E1 BB 91), Ố (E1 BB 90), o, O, NFD o + marks
 		switch {
@@ -295,9 +293,15 @@ func indexSoLabel(s string) int {
 			k++
 		}
 		k = skipSpaces(s, k)
-		if k < len(s) && s[k] >= '0' && s[k] <= '9' {
-			return k
+		if k >= len(s) || s[k] < '0' || s[k] > '9' {
+			continue
 		}
+		if i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				continue
+			}
+		}
+		return k
 	}
 	return -1
 }
