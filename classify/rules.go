@@ -153,6 +153,7 @@ type rules struct {
 	extWords   []string // lower case NFC, diacritics kept
 	autoSubj   []string
 	testWords  map[string]bool
+	testLead   []string // the testWords of several words: a subject may start with one
 	persDom    map[string]bool // lower case
 	lex        *lexicon
 }
@@ -324,7 +325,11 @@ func compileRules(f RulesFile) (*rules, error) {
 		r.autoSubj = append(r.autoSubj, foldString(s))
 	}
 	for _, s := range f.TestWords {
-		r.testWords[foldString(s)] = true
+		fs := foldString(s)
+		if !r.testWords[fs] && strings.Contains(fs, " ") {
+			r.testLead = append(r.testLead, fs)
+		}
+		r.testWords[fs] = true
 	}
 	r.persDom = map[string]bool{}
 	for _, s := range f.PersonalDomains {

@@ -466,8 +466,10 @@ func (w *walker) bodyHasWords(n int, noURL bool) bool {
 func isTestMail(r *rules, fsubj string, w *walker) bool {
 	subj := strings.TrimSpace(fsubj)
 	test := subj == "" || r.testWords[subj]
-	for p := range r.testWords {
-		if strings.Contains(p, " ") && strings.HasPrefix(subj, p) {
+	// A slice, not a range over the map: iterating a map was a fortieth
+	// of a small message's classification.
+	for _, p := range r.testLead {
+		if strings.HasPrefix(subj, p) {
 			test = true
 		}
 	}
