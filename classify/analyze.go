@@ -117,10 +117,13 @@ func (d *docInfo) best() (string, float64) {
 type scanner struct {
 	r    *rules
 	fbuf []byte
-	// fbufArr is fbuf's storage: a line the scan folds is at most
-	// maxStructLine bytes, and its fold no longer (only a rare letter
-	// outside Latin can grow, and append then moves fbuf to the heap).
-	fbufArr [maxStructLine + 16]byte
+	// fbufArr and spareArr are the storage of fbuf and spare, which
+	// mailMark swaps: a line the scan folds is at most maxStructLine
+	// bytes, and its fold no longer (only a rare letter outside Latin can
+	// grow, and append then moves the buffer to the heap).
+	fbufArr  [maxStructLine + 16]byte
+	spareArr [maxStructLine + 16]byte
+	spare    []byte
 	// lex is the text the lexicon reads (see decide): the folded subject,
 	// then appendFold of the first lexBodyBytes of the body's segments,
 	// each followed by a space, then the file names. The line scan of the
@@ -131,10 +134,11 @@ type scanner struct {
 	// every fold of it (its cells, or the whole line) goes to lex.
 	lexLine bool
 	// prevFold is the previous head line, folded, for a marking split over
-	// two lines; subjLevel says the subject names a secrecy level, so a
-	// restriction in the body completes it (see mailMark).
+	// two lines: it stays in the buffer it was folded into, which mailMark
+	// swaps out of fbuf's place (no copy per line). subjLevel says the
+	// subject names a secrecy level, so a restriction in the body
+	// completes it (see mailMark).
 	prevFold  []byte
-	prevArr   [maxStructLine + 16]byte // prevFold's storage: no allocation per message
 	subjLevel bool
 }
 
@@ -177,7 +181,7 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 		// slide, a sheet, an archive member): its first headLines are
 		// the head area where a stamp stands.
 		headNo, fwdHeader := 0, false
-		s.prevFold = s.prevArr[:0]
+		s.prevFold = nil
 		if seg.tail {
 			headNo = headLines + markLines
 		}

@@ -43,7 +43,7 @@ func (c *Classifier) getScanner() *scanner {
 	// Field by field: the buffers' storage need not be zeroed, the
 	// slices over it start empty.
 	s.r, s.lex, s.lexLine, s.subjLevel = c.rules, nil, false, false
-	s.fbuf, s.prevFold = s.fbufArr[:0], s.prevArr[:0]
+	s.fbuf, s.spare, s.prevFold = s.fbufArr[:0], s.spareArr[:0], nil
 	return s
 }
 
