@@ -153,7 +153,7 @@ type rules struct {
 	extWords   []string // lower case NFC, diacritics kept
 	autoSubj   []string
 	testWords  map[string]bool
-	testLead   []string // the testWords of several words: a subject may start with one
+	testLead   []string        // the testWords of several words: a subject may start with one
 	persDom    map[string]bool // lower case
 	lex        *lexicon
 }
