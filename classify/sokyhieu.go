@@ -262,10 +262,27 @@ func findSoKyHieu(line string) (SoKyHieu, bool) {
 // followed by optional ':' or '.', and returns the offset just after it,
 // or -1. The word must start at a word boundary.
 func indexSoLabel(s string) int {
+	// The S's are found with IndexByte (vectorised) rather than by a loop
+	// over every byte: the label is looked for on every line that has
+	// "so " in its fold, and most such lines have one S or two. up is the
+	// next capital S at or after i (len(s): none), kept until passed, so
+	// each of the two searches runs over the text once.
+	up := -1
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != 'S' && c != 's' {
-			continue
+		if up < i {
+			if k := strings.IndexByte(s[i:], 'S'); k >= 0 {
+				up = i + k
+			} else {
+				up = len(s)
+			}
+		}
+		lo := strings.IndexByte(s[i:up], 's')
+		if lo >= 0 {
+			i += lo
+		} else if up < len(s) {
+			i = up
+		} else {
+			return -1
 		}
 		// The letter after S and the digit are looked at first: they
 		// reject most S's ("sau", "sách") before the word boundary costs
