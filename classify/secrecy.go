@@ -363,10 +363,14 @@ func forwardedSubject(subj string) bool {
 func subjectMark(subj string) (string, bool) {
 	s := strings.TrimSpace(subj)
 	for {
-		l := strings.ToLower(s)
+		// l is s as the iteration starts. The prefixes are ASCII and
+		// without k or i, so "ToLower(l) starts with p" is EqualFold of
+		// l's first len(p) bytes (no other rune lowers to their letters),
+		// and a subject is not lower-cased whole for it.
+		l := s
 		cut := false
 		for _, p := range []string{"re:", "fw:", "fwd:", "tl:", "tr:"} {
-			if strings.HasPrefix(l, p) {
+			if len(l) >= len(p) && strings.EqualFold(l[:len(p)], p) {
 				s = strings.TrimSpace(s[len(p):])
 				cut = true
 			}
