@@ -117,6 +117,13 @@ func (d *docInfo) best() (string, float64) {
 type scanner struct {
 	r    *rules
 	fbuf []byte
+	// fbufArr and spareArr are the storage of fbuf and spare, which
+	// mailMark swaps: a line the scan folds is at most maxStructLine
+	// bytes, and its fold no longer (only a rare letter outside Latin can
+	// grow, and append then moves the buffer to the heap).
+	fbufArr  [maxStructLine + 16]byte
+	spareArr [maxStructLine + 16]byte
+	spare    []byte
 	// lex is the text the lexicon reads (see decide): the folded subject,
 	// then appendFold of the first lexBodyBytes of the body's segments,
 	// each followed by a space, then the file names. The line scan of the
@@ -127,10 +134,11 @@ type scanner struct {
 	// every fold of it (its cells, or the whole line) goes to lex.
 	lexLine bool
 	// prevFold is the previous head line, folded, for a marking split over
-	// two lines; subjLevel says the subject names a secrecy level, so a
-	// restriction in the body completes it (see mailMark).
+	// two lines: it stays in the buffer it was folded into, which mailMark
+	// swaps out of fbuf's place (no copy per line). subjLevel says the
+	// subject names a secrecy level, so a restriction in the body
+	// completes it (see mailMark).
 	prevFold  []byte
-	prevArr   [maxStructLine + 16]byte // prevFold's storage: no allocation per message
 	subjLevel bool
 }
 
@@ -173,7 +181,7 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 		// slide, a sheet, an archive member): its first headLines are
 		// the head area where a stamp stands.
 		headNo, fwdHeader := 0, false
-		s.prevFold = s.prevArr[:0]
+		s.prevFold = nil
 		if seg.tail {
 			headNo = headLines + markLines
 		}
@@ -217,7 +225,11 @@ func (s *scanner) analyzeLex(u *unit, lexBytes int) *docInfo {
 			}
 			if len(line) > maxStructLine {
 				if s.lexLine {
-					s.lexAdd(appendFold(s.fbuf[:0], line))
+					// Folded straight onto lex (the same bytes as lexAdd of
+					// its fold: both folds start after a space): a prose
+					// line is longer than fbuf's storage.
+					s.lex = appendFold(s.lex, line)
+					s.lexAdd(nil)
 				}
 				capture = nil
 				if strings.HasSuffix(line, "./.") {
@@ -377,7 +389,13 @@ func (s *scanner) cell(d *docInfo, where, cell string, lineNo, headNo int) *stri
 	}
 	// Heading.
 	if d.heading == "" && letters >= 4 {
-		if typ, ok := r.headings[string(f)]; ok {
+		// A line longer than every heading is none: most lines are prose,
+		// and hashing them whole for the lookup was a fifteenth of cell.
+		typ, ok := "", false
+		if len(f) <= r.headMaxLen {
+			typ, ok = r.headings[string(f)]
+		}
+		if ok {
 			d.setHeading(r, typ, upper, where, cell)
 		} else if upper && bytes.Count(f, []byte{' '}) < 14 {
 			// "LỊCH CÔNG TÁC TUẦN 22", "BÁO CÁO TÌNH HÌNH …": the heading
@@ -523,7 +541,7 @@ func trimLine(s string) string {
 	if n := len(t); n > 0 && t[n-1] == '\r' {
 		t = t[:n-1]
 	}
-	if n := len(t); n > 0 && t[0] > ' ' && t[0] < 0x7F && t[0] != '>' && t[n-1] > ' ' && t[n-1] < 0x7F {
+	if n := len(t); n > 0 && t[n-1] > ' ' && t[n-1] < 0x7F && startsPlain(t) {
 		return t
 	}
 	s = strings.TrimSpace(s)
@@ -532,6 +550,23 @@ func trimLine(s string) string {
 	}
 	s = strings.TrimPrefix(s, "\u00a0")
 	return strings.TrimRight(s, " \t\r\u00a0")
+}
+
+// startsPlain: t (not empty) starts with a character trimLine keeps: a
+// printable ASCII character other than '>', or a letter of the Latin and
+// Vietnamese ranges (lead byte C3–DF: U+00C0–U+07FF, no white space there;
+// lead byte E1: U+1000–U+1FFF but for E1 9A, where U+1680 is a space),
+// which is how Vietnamese lines usually start (Đ, Ô, Ấ …).
+func startsPlain(t string) bool {
+	switch c := t[0]; {
+	case c > ' ' && c < 0x7F:
+		return c != '>'
+	case c >= 0xC3 && c <= 0xDF:
+		return true
+	case c == 0xE1:
+		return len(t) > 1 && t[1] != 0x9A
+	}
+	return false
 }
 
 func trimFoldSpace(b []byte) []byte {

@@ -80,7 +80,7 @@ func (c *Classifier) gather(e *evidence, w *walker, h *Headers, env Envelope) {
 			e.auto = true
 		}
 	}
-	sc := &scanner{r: r, fbuf: make([]byte, 0, maxStructLine+16)}
+	sc := c.getScanner()
 	sc.subjLevel = hasTokenString(e.fsubj, "mat")
 
 	// The lexicon text (subject, body opening, file names) is built in
@@ -148,6 +148,7 @@ func (c *Classifier) gather(e *evidence, w *walker, h *Headers, env Envelope) {
 	}
 	c.scanLexicon(e, buf[:mainLen], buf[mainLen:])
 	w.scratch = buf[:0] // back to the pool with the message
+	c.putScanner(sc)
 
 	c.subjectSignals(e)
 	e.main, e.mainType, e.mainScore = c.mainDocument(e)

@@ -287,8 +287,8 @@ func FuzzLexText(f *testing.F) {
 	})
 }
 
-// refLexScan is lexicon.scan before the one-word filter and the fused
-// token hash.
+// refLexScan is lexicon.scan before the one-word filter, the fused
+// token hash and the stop past the longest suffix (lexLonger).
 func refLexScan(l *lexicon, folded []byte, hit func(e *lexEntry)) {
 	if len(l.ents) == 0 {
 		return
@@ -312,12 +312,14 @@ func refLexScan(l *lexicon, folded []byte, hit func(e *lexEntry)) {
 		h := seqSeed
 		for k := 1; k <= l.words && k <= n; k++ {
 			h = seqMix(h, ring[lexMaxWords-k])
+			// Probes until a key is missing, whatever lexLonger says:
+			// the scan's shortcut is checked against this.
 			v, ok := l.keys.get(h | 1)
 			if !ok {
 				break
 			}
-			if v >= 0 {
-				hit(&l.ents[v])
+			if p := lexPhrase(v); p >= 0 {
+				hit(&l.ents[p])
 			}
 		}
 		i = j

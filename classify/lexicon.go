@@ -21,9 +21,11 @@ import (
 // relay spends classifying that message. Suffixes and phrases share the
 // one table, so a token costs one probe per word of key.
 type lexicon struct {
-	// keys maps the key of every phrase suffix (all lengths) to the index
-	// of the phrase it completes in ents, or -1 when it only ends longer
-	// phrases: one probe per word the scan extends a key by.
+	// keys maps the key of every phrase suffix (all lengths) to a
+	// lexValue: the phrase it completes, if any, and whether a longer
+	// suffix extends it. One probe per word the scan extends a key by, and
+	// none past the longest suffix: most phrase words end no longer
+	// phrase, and that probe was most of the scan's table lookups.
 	keys  hashTable
 	ents  []lexEntry
 	words int
@@ -91,10 +93,10 @@ func (l *lexicon) add(phrase string, group int) error {
 	for i := len(toks) - 1; i >= 0; i-- {
 		h = seqMix(h, tokenHash([]byte(toks[i])))
 	}
-	if v, dup := l.keys.get(h | 1); dup && v >= 0 {
+	if v, dup := l.keys.get(h | 1); dup && lexPhrase(v) >= 0 {
 		// A phrase may belong to several groups, once each, and is
 		// matched one way (folded or as written) in all of them.
-		x := &l.ents[v]
+		x := &l.ents[lexPhrase(v)]
 		if x.groups&(1<<group) != 0 || (x.exact != nil) != exact {
 			return fmt.Errorf("phrase %q is listed twice (or folds like another)", phrase)
 		}
@@ -112,16 +114,27 @@ func (l *lexicon) add(phrase string, group int) error {
 	h = seqSeed
 	for i := len(toks) - 1; i >= 0; i-- {
 		h = seqMix(h, tokenHash([]byte(toks[i])))
-		if _, ok := l.keys.get(h | 1); !ok {
-			l.keys.put(h|1, -1)
+		v, _ := l.keys.get(h | 1) // 0 when new: no phrase, nothing longer
+		if i > 0 {
+			v |= lexLonger // toks[i-1:] extends this suffix
+		} else {
+			v = v&lexLonger | int32(len(l.ents))<<1 // the phrase itself
 		}
+		l.keys.put(h|1, v)
 		if i == len(toks)-1 {
 			l.lastWord[(h|1)>>54] |= 1 << ((h | 1) >> 48 & 63)
 		}
 	}
-	l.keys.put(h|1, int32(len(l.ents)-1))
 	return nil
 }
+
+// A lexValue (the int32 of keys) is (index in ents + 1) << 1, 0 for a
+// suffix that completes no phrase, with lexLonger set when a longer
+// suffix of some phrase ends with these words.
+const lexLonger = 1
+
+// lexPhrase is the index in ents of the phrase a lexValue completes, or -1.
+func lexPhrase(v int32) int32 { return v>>1 - 1 }
 
 // hashTable is an open-addressing map from non-zero uint64 keys to int32,
 // kept at most half full. It is built when the rules load and only read
@@ -218,8 +231,11 @@ func (l *lexicon) scan(folded []byte, hit func(e *lexEntry)) {
 			if !ok {
 				break
 			}
-			if v >= 0 {
-				hit(&l.ents[v])
+			if p := lexPhrase(v); p >= 0 {
+				hit(&l.ents[p])
+			}
+			if v&lexLonger == 0 {
+				break // no phrase ends with more of these words
 			}
 		}
 	}

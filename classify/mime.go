@@ -103,6 +103,10 @@ type walker struct {
 	calendar bool // an iCalendar meeting request (METHOD:REQUEST)
 	ticks    int
 	scratch  []byte // reused body buffer, see readBody
+
+	// bodyUnit is body's storage: the walker is allocated once per
+	// message anyway, a separate unit was one more allocation.
+	bodyUnit unit
 }
 
 func (w *walker) addErr(e string) {

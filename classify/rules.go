@@ -130,6 +130,7 @@ type rules struct {
 	abbrevCI   map[string]string // upper-cased, unaccented → type (file names, typed mail)
 	headings   map[string]string // folded heading → type
 	headMaxW   int               // most words in a heading
+	headMaxLen int               // longest folded heading, bytes: a longer line is none
 	names      []nameRule        // folded names, longest first
 	fileTok    map[string]string // folded file token → type
 	motto      [][]byte          // folded
@@ -152,6 +153,7 @@ type rules struct {
 	extWords   []string // lower case NFC, diacritics kept
 	autoSubj   []string
 	testWords  map[string]bool
+	testLead   []string        // the testWords of several words: a subject may start with one
 	persDom    map[string]bool // lower case
 	lex        *lexicon
 }
@@ -240,6 +242,7 @@ func compileRules(f RulesFile) (*rules, error) {
 			fh := foldString(h)
 			r.headings[fh] = t.ID
 			r.headMaxW = max(r.headMaxW, strings.Count(fh, " ")+1)
+			r.headMaxLen = max(r.headMaxLen, len(fh))
 		}
 		for _, n := range t.Names {
 			r.names = append(r.names, nameRule{foldString(n), t.ID})
@@ -322,7 +325,11 @@ func compileRules(f RulesFile) (*rules, error) {
 		r.autoSubj = append(r.autoSubj, foldString(s))
 	}
 	for _, s := range f.TestWords {
-		r.testWords[foldString(s)] = true
+		fs := foldString(s)
+		if !r.testWords[fs] && strings.Contains(fs, " ") {
+			r.testLead = append(r.testLead, fs)
+		}
+		r.testWords[fs] = true
 	}
 	r.persDom = map[string]bool{}
 	for _, s := range f.PersonalDomains {

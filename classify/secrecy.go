@@ -106,7 +106,7 @@ func (s *scanner) mailMark(d *docInfo, f []byte, cell string) {
 	prevLvl := d.markLvl
 	d.markLvl = ""
 	lvl := ""
-	if hasToken(f, "mat") {
+	if hasToken(f, tokMat) {
 		lvl = mailLevel(r, strings.Fields(toneKey(cell)))
 		if lvl == "" && isPlainASCII(cell) {
 			lvl = plainMailLevel(r, cell)
@@ -124,7 +124,10 @@ func (s *scanner) mailMark(d *docInfo, f []byte, cell string) {
 		d.restrLine = true
 	}
 	d.markLvl = lvl
-	s.prevFold = append(s.prevFold[:0], f...)
+	// f lies in fbuf (cell's fold, trimmed): it stays there as prevFold
+	// and the next folds go to the other buffer.
+	s.prevFold = f
+	s.fbuf, s.spare = s.spare[:0], s.fbuf
 }
 
 // hasRestriction: the folded line asks not to pass the text on.
@@ -136,6 +139,10 @@ func hasRestriction(r *rules, f []byte) bool {
 	}
 	return false
 }
+
+// tokMat is the folded level word mailMark looks for on every head line
+// (a []byte, not converted from a string at each call).
+var tokMat = []byte("mat")
 
 // Tone keys of the level words ("mật" keeps its dot below as a tone mark
 // appended after the letters, see toneKey).
@@ -261,9 +268,9 @@ func equalSeq(a, b []string) bool {
 }
 
 // hasToken reports whether the folded text f has the word tok.
-func hasToken(f []byte, tok string) bool {
+func hasToken(f, tok []byte) bool {
 	for i := 0; ; {
-		k := bytes.Index(f[i:], []byte(tok))
+		k := bytes.Index(f[i:], tok)
 		if k < 0 {
 			return false
 		}
@@ -356,10 +363,14 @@ func forwardedSubject(subj string) bool {
 func subjectMark(subj string) (string, bool) {
 	s := strings.TrimSpace(subj)
 	for {
-		l := strings.ToLower(s)
+		// l is s as the iteration starts. The prefixes are ASCII and
+		// without k or i, so "ToLower(l) starts with p" is EqualFold of
+		// l's first len(p) bytes (no other rune lowers to their letters),
+		// and a subject is not lower-cased whole for it.
+		l := s
 		cut := false
 		for _, p := range []string{"re:", "fw:", "fwd:", "tl:", "tr:"} {
-			if strings.HasPrefix(l, p) {
+			if len(l) >= len(p) && strings.EqualFold(l[:len(p)], p) {
 				s = strings.TrimSpace(s[len(p):])
 				cut = true
 			}

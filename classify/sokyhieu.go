@@ -262,16 +262,31 @@ func findSoKyHieu(line string) (SoKyHieu, bool) {
 // followed by optional ':' or '.', and returns the offset just after it,
 // or -1. The word must start at a word boundary.
 func indexSoLabel(s string) int {
+	// The S's are found with IndexByte (vectorised) rather than by a loop
+	// over every byte: the label is looked for on every line that has
+	// "so " in its fold, and most such lines have one S or two. up is the
+	// next capital S at or after i (len(s): none), kept until passed, so
+	// each of the two searches runs over the text once.
+	up := -1
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != 'S' && c != 's' {
-			continue
-		}
-		if i > 0 {
-			if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
-				continue
+		if up < i {
+			if k := strings.IndexByte(s[i:], 'S'); k >= 0 {
+				up = i + k
+			} else {
+				up = len(s)
 			}
 		}
+		lo := strings.IndexByte(s[i:up], 's')
+		if lo >= 0 {
+			i += lo
+		} else if up < len(s) {
+			i = up
+		} else {
+			return -1
+		}
+		// The letter after S and the digit are looked at first: they
+		// reject most S's ("sau", "sách") before the word boundary costs
+		// a rune decode.
 		j := i + 1
 		// ố (C3 B4? no: U+1ED1 = E1 BB 91), Ố (E1 BB 90), o, O, NFD o + marks
 		switch {
@@ -295,9 +310,15 @@ func indexSoLabel(s string) int {
 			k++
 		}
 		k = skipSpaces(s, k)
-		if k < len(s) && s[k] >= '0' && s[k] <= '9' {
-			return k
+		if k >= len(s) || s[k] < '0' || s[k] > '9' {
+			continue
 		}
+		if i > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				continue
+			}
+		}
+		return k
 	}
 	return -1
 }
