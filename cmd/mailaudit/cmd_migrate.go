@@ -27,14 +27,10 @@ import (
 func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	conn := clickhouseFlags(fs, "cluster name from remote_servers: _local tables + Distributed tables")
 	var (
-		configFile = fs.String("config", "", "YAML configuration file (only its audit: section is read)")
-		addrs      = fs.String("addr", "", "ClickHouse native address(es), comma-separated host:port")
-		database   = fs.String("database", "", "database name (default "+audit.DefaultDatabase+")")
-		cluster    = fs.String("cluster", "", "cluster name from remote_servers: _local tables + Distributed tables")
 		onCluster  = fs.Bool("on-cluster", false, "apply DDL once with ON CLUSTER (needs ZooKeeper/Keeper)")
 		replicated = fs.Bool("replicated", false, "use Replicated*MergeTree engines (cluster only; needs ZooKeeper/Keeper)")
-		user       = fs.String("user", "", "ClickHouse user")
 		print      = fs.Bool("print", false, "print the DDL of all versions instead of applying it")
 	)
 	fs.Usage = func() {
@@ -49,27 +45,14 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 2
 	}
 
-	cfg, err := loadAuditConfig(*configFile)
+	cfg, err := conn.config()
 	if err != nil {
 		fmt.Fprintf(stderr, "migrate: %v\n", err)
 		return 1
 	}
-	if *addrs != "" {
-		cfg.ClickHouse.Addr = audit.AddrList(*addrs)
-	}
-	if *database != "" {
-		cfg.ClickHouse.Database = *database
-	}
-	if *cluster != "" {
-		cfg.ClickHouse.Cluster = *cluster
-	}
 	if *onCluster {
 		cfg.ClickHouse.OnCluster = true
 	}
-	if *user != "" {
-		cfg.ClickHouse.User = *user
-	}
-	passwordFromEnv(&cfg)
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "migrate: %v\n", err)
@@ -132,14 +115,10 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) in
 func cmdRebuildDaily(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rebuild-daily", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	conn := clickhouseFlags(fs, "cluster name from remote_servers (runs on every --addr node)")
 	var (
-		configFile = fs.String("config", "", "YAML configuration file (only its audit: section is read)")
-		addrs      = fs.String("addr", "", "ClickHouse native address(es), comma-separated host:port")
-		database   = fs.String("database", "", "database name (default "+audit.DefaultDatabase+")")
-		cluster    = fs.String("cluster", "", "cluster name from remote_servers (runs on every --addr node)")
-		user       = fs.String("user", "", "ClickHouse user")
-		fromS      = fs.String("from", "", "first day, YYYY-MM-DD (default: every day)")
-		toS        = fs.String("to", "", "last day, YYYY-MM-DD (default: --from, or every day)")
+		fromS = fs.String("from", "", "first day, YYYY-MM-DD (default: every day)")
+		toS   = fs.String("to", "", "last day, YYYY-MM-DD (default: --from, or every day)")
 	)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: mailaudit rebuild-daily [--config FILE] [--addr H:P[,H:P]] [--database DB] [--from YYYY-MM-DD [--to YYYY-MM-DD]]")
@@ -175,24 +154,11 @@ func cmdRebuildDaily(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stderr, "rebuild-daily: --to is before --from")
 		return 2
 	}
-	cfg, err := loadAuditConfig(*configFile)
+	cfg, err := conn.config()
 	if err != nil {
 		fmt.Fprintf(stderr, "rebuild-daily: %v\n", err)
 		return 1
 	}
-	if *addrs != "" {
-		cfg.ClickHouse.Addr = audit.AddrList(*addrs)
-	}
-	if *database != "" {
-		cfg.ClickHouse.Database = *database
-	}
-	if *cluster != "" {
-		cfg.ClickHouse.Cluster = *cluster
-	}
-	if *user != "" {
-		cfg.ClickHouse.User = *user
-	}
-	passwordFromEnv(&cfg)
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintf(stderr, "rebuild-daily: %v\n", err)
@@ -244,4 +210,44 @@ func loadAuditConfig(path string) (audit.Config, error) {
 		return audit.Config{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return doc.Audit, nil
+}
+
+// chFlags are the ClickHouse connection flags migrate and rebuild-daily
+// share: the config's audit: section, overridden by the flags, so the
+// commands also work without a configuration file. The password comes
+// from the config or MAILAUDIT_CLICKHOUSE_PASSWORD, never a flag (ps).
+type chFlags struct {
+	configFile, addrs, database, cluster, user *string
+}
+
+func clickhouseFlags(fs *flag.FlagSet, clusterUsage string) chFlags {
+	return chFlags{
+		configFile: fs.String("config", "", "YAML configuration file (only its audit: section is read)"),
+		addrs:      fs.String("addr", "", "ClickHouse native address(es), comma-separated host:port"),
+		database:   fs.String("database", "", "database name (default "+audit.DefaultDatabase+")"),
+		cluster:    fs.String("cluster", "", clusterUsage),
+		user:       fs.String("user", "", "ClickHouse user"),
+	}
+}
+
+// config loads the audit settings and applies the flags.
+func (f chFlags) config() (audit.Config, error) {
+	cfg, err := loadAuditConfig(*f.configFile)
+	if err != nil {
+		return cfg, err
+	}
+	if *f.addrs != "" {
+		cfg.ClickHouse.Addr = audit.AddrList(*f.addrs)
+	}
+	if *f.database != "" {
+		cfg.ClickHouse.Database = *f.database
+	}
+	if *f.cluster != "" {
+		cfg.ClickHouse.Cluster = *f.cluster
+	}
+	if *f.user != "" {
+		cfg.ClickHouse.User = *f.user
+	}
+	passwordFromEnv(&cfg)
+	return cfg, nil
 }
