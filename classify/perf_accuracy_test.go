@@ -34,6 +34,12 @@ func tinyPDF(content string) []byte {
 		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", len(cmap), cmap),
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content)+1, content),
 	}
+	return writePDF(objs)
+}
+
+// writePDF lays out objs (object 1 is the catalog) as a PDF file with
+// its cross-reference table, as the PDF tests build their documents.
+func writePDF(objs []string) []byte {
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
 	offs := make([]int, len(objs))
